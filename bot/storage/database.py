@@ -1,0 +1,167 @@
+"""The one SQLite connection of the bot, its transactions, and its repositories."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+from pydantic import SecretStr
+
+from bot.storage.accounts import AccountRepository
+from bot.storage.codec import utc_now
+from bot.storage.crypto import KeyVault
+from bot.storage.drafts import DraftRepository
+from bot.storage.meta import MetaRepository
+from bot.storage.migrations import migrate
+from bot.storage.orders import OrderRepository
+from bot.storage.refills import RefillRepository
+from bot.storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Row = sqlite3.Row
+Params = Sequence[Any]
+
+# Waits for a lock held by another process (a backup, the sqlite3 shell) before failing.
+BUSY_TIMEOUT_MS = 5000
+
+
+class Session:
+    """Statements on the connection while the caller holds the database lock."""
+
+    def __init__(self, connection: aiosqlite.Connection, clock: Clock) -> None:
+        self._connection = connection
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._connection.execute(sql, params) as cursor:
+            row: Row | None = await cursor.fetchone()
+        return row
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._connection.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; return the number of rows it changed."""
+        async with self._connection.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT; return the new row's id."""
+        async with self._connection.execute(sql, params) as cursor:
+            row_id = cursor.lastrowid
+        assert row_id is not None
+        return row_id
+
+
+class Database:
+    """SQLite in WAL mode behind one connection; every statement goes through one lock.
+
+    The lock keeps a transaction of one task from swallowing another task's statements
+    (they would share the connection). Open with `await Database.open(path)`; close with
+    `await db.close()` or use `async with await Database.open(path) as db:`.
+    """
+
+    def __init__(
+        self, connection: aiosqlite.Connection, path: Path, vault: KeyVault, clock: Clock
+    ) -> None:
+        self.path = path
+        self.vault = vault
+        self._connection = connection
+        self._session = Session(connection, clock)
+        self._lock = asyncio.Lock()
+        self.users = UserRepository(self)
+        self.accounts = AccountRepository(self, vault)
+        self.orders = OrderRepository(self)
+        self.refills = RefillRepository(self)
+        self.drafts = DraftRepository(self)
+        self.meta = MetaRepository(self)
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path,
+        *,
+        secret_key: SecretStr | None = None,
+        clock: Clock = utc_now,
+    ) -> Database:
+        """Open (creating it and its directory if needed) and migrate to the latest schema.
+
+        `secret_key` is SECRET_KEY; without it the secret is kept in `secret.key` beside
+        the database. `clock` returns aware UTC datetimes; tests pass a fake one.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        vault = KeyVault.for_database(path, secret_key)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            connection.row_factory = sqlite3.Row
+            await _configure(connection)
+            await migrate(connection, path)
+        except BaseException:
+            await connection.close()
+            raise
+        database = cls(connection, path, vault, clock)
+        await database.accounts.warn_if_keys_unreadable()
+        return database
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._connection.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Session]:
+        """Run statements atomically: commit on success, roll back on any exception."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._session
+                await self._connection.commit()
+            except BaseException:
+                if self._connection.in_transaction:
+                    await self._connection.rollback()
+                raise
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Session]:
+        """Run read-only statements, never in the middle of another task's transaction."""
+        async with self._lock:
+            yield self._session
+
+
+async def _configure(connection: aiosqlite.Connection) -> None:
+    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    async with connection.execute("PRAGMA journal_mode = WAL") as cursor:
+        row = await cursor.fetchone()
+    if row is None or str(row[0]).lower() != "wal":
+        log.warning("SQLite refused WAL mode (got %s); continuing without it", row and row[0])
+    await connection.execute("PRAGMA foreign_keys = ON")
+    # FULL: a committed "submitting" order must survive a power cut before `add` is sent.
+    await connection.execute("PRAGMA synchronous = FULL")

@@ -1,0 +1,62 @@
+"""Errors the storage layer raises on purpose; none of them carries a secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.storage.models import Order, SubmitState
+
+
+class StorageError(Exception):
+    """Base of the errors raised by `bot.storage`."""
+
+
+class SchemaTooNewError(StorageError):
+    """The database was written by a newer smm-bot; starting would risk damaging it."""
+
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        super().__init__(
+            f"Database {path} has schema version {found}, but this smm-bot supports up to "
+            f"{supported}. Upgrade smm-bot, or restore a backup made by this version."
+        )
+        self.found = found
+        self.supported = supported
+
+
+class SecretFileError(StorageError):
+    """The key-encryption secret file exists but cannot be used."""
+
+
+class DuplicateSubmit(StorageError):
+    """The submit token was used before: this confirmation already created `order`."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(f"submit token already used by order {order.id}")
+        self.order = order
+
+
+class DuplicatePanelOrder(StorageError):
+    """Another order of the same account already has this panel order id."""
+
+    def __init__(self, panel_order_id: int, existing_order_id: int) -> None:
+        super().__init__(f"panel order {panel_order_id} is already order {existing_order_id}")
+        self.existing_order_id = existing_order_id
+
+
+class OrderStateError(StorageError):
+    """An order is not in the submit state a transition starts from."""
+
+    def __init__(self, order_id: int, state: SubmitState, expected: SubmitState) -> None:
+        super().__init__(f"order {order_id} is {state.value}, expected {expected.value}")
+        self.order_id = order_id
+        self.state = state
+
+
+class NotFoundError(StorageError):
+    """The row a method was asked to change does not exist."""
+
+
+class KeyUnavailableError(StorageError):
+    """An account has no usable stored key: shared, disconnected, or under another secret."""
