@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     def _normalise_language(cls, value: str) -> str:
         return value.strip().lower().replace("_", "-").split("-")[0]
 
+    @property
+    def panel_name(self) -> str:
+        """The panel's host name ("smm.plus"), as users know it."""
+        return URL(self.smm_api_url).host or self.smm_api_url
+
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids
 

@@ -1,0 +1,88 @@
+"""The shared objects of one running bot, and the handler context that reaches them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.i18n import I18n, Translator
+from bot.jobs import schedule_jobs
+from bot.panel import PanelClient
+from bot.services.catalog import CatalogCache
+from bot.storage import Database, User
+from bot.views.common import bot_commands
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything created once per process and shared by handlers and jobs."""
+
+    settings: Settings
+    db: Database
+    panel: PanelClient
+    i18n: I18n
+    catalogs: CatalogCache
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Services:
+        """Open the database (migrating it) and create the panel client."""
+        i18n = I18n.load(default_language=settings.default_language)
+        db = await Database.open(settings.database_path, secret_key=settings.secret_key)
+        panel = PanelClient(settings.smm_api_url, timeout=settings.panel_timeout)
+        catalogs = CatalogCache(panel, settings.catalog_ttl)
+        return cls(settings=settings, db=db, panel=panel, i18n=i18n, catalogs=catalogs)
+
+    async def on_start(self, application: Application) -> None:
+        """Set the command menu in every language (and the default), then schedule the jobs."""
+        bot = application.bot
+        await bot.set_my_commands(bot_commands(self.i18n.translator(self.settings.default_language)))
+        for language in self.i18n.languages:
+            await bot.set_my_commands(bot_commands(self.i18n.translator(language)), language_code=language)
+        schedule_jobs(application, self)
+
+    async def close(self) -> None:
+        """Close the panel client and the database."""
+        await self.catalogs.close()
+        await self.panel.close()
+        await self.db.close()
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):
+    """CallbackContext with typed access to the shared services and the current user.
+
+    PTB builds one context per update and hands it to every handler group, so the gate
+    handler (group -1) can load the user once and later handlers read `tr` and `user`.
+    """
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self._translator: Translator | None = None
+        self._user: User | None = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.bot_data["services"]
+        return services
+
+    @property
+    def tr(self) -> Translator:
+        """The current user's translator (the default language before the gate ran)."""
+        if self._translator is None:
+            return self.services.i18n.translator(self.services.settings.default_language)
+        return self._translator
+
+    @property
+    def user(self) -> User:
+        if self._user is None:
+            raise RuntimeError("context.user is read before the gate handler loaded it")
+        return self._user
+
+    def set_user(self, user: User, translator: Translator) -> None:
+        self._user = user
+        self._translator = translator

@@ -1,0 +1,202 @@
+"""The frame every feature relies on: the gate, /start, /help, /language, /cancel, fallbacks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import BotCommandScopeChat, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.handlers.dialogs import DialogRouter
+from bot.views import callbacks
+from bot.views.common import bot_commands, language_keyboard, main_menu_keyboard
+
+log = logging.getLogger(__name__)
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Lets private chats through with the user loaded; answers groups once, then ignores them."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await _notice_group_once(update, context)
+        raise ApplicationHandlerStop
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    services = context.services
+    record = await services.db.users.upsert_seen(user.id, services.i18n.resolve(user.language_code))
+    language = record.language or services.i18n.resolve(user.language_code)
+    context.set_user(record, services.i18n.translator(language))
+
+
+async def _notice_group_once(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    meta_key = f"group-notice:{chat.id}"
+    db = context.services.db
+    if await db.meta.get(meta_key) is not None:
+        return
+    await db.meta.set(meta_key, "sent")
+    language = context.services.i18n.resolve(
+        update.effective_user.language_code if update.effective_user else None
+    )
+    try:
+        tr = context.services.i18n.translator(language)
+        await context.bot.send_message(chat.id, tr("error-private-only", bot=context.bot.username))
+    except TelegramError as error:  # removed from the group, muted: nothing more to do
+        log.info("group notice not delivered chat=%s: %s", chat.id, error)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greets the user and shows the main menu."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.tr(
+            "start-welcome",
+            name=update.effective_user.first_name if update.effective_user else "",
+            panel=context.services.settings.panel_name,
+        ),
+        reply_markup=main_menu_keyboard(context.tr),
+    )
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """Lists every command."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, context.tr("help"))
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Offers the languages, each named in itself."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    assert update.effective_chat is not None
+    i18n = context.services.i18n
+    await context.bot.send_message(
+        update.effective_chat.id,
+        context.tr("language-choose"),
+        reply_markup=language_keyboard(i18n.languages, i18n.native_name),
+    )
+
+
+async def set_language(update: Update, context: BotContext) -> None:
+    """Stores the chosen language and switches this chat's command menu to it."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    data = callbacks.unpack(query.data)
+    i18n = context.services.i18n
+    code = data.part(0) if data else None
+    if code not in i18n.languages:
+        await stale_button(update, context)
+        return
+    assert code is not None
+    user = await context.services.db.users.set_language(update.effective_user.id, code)
+    tr = i18n.translator(code)
+    context.set_user(user, tr)
+    await query.answer()
+    await query.edit_message_text(tr("language-set", language=i18n.native_name(code)))
+    try:
+        await context.bot.set_my_commands(
+            bot_commands(tr), scope=BotCommandScopeChat(update.effective_user.id)
+        )
+    except TelegramError as error:
+        log.warning("per-chat command menu not set user=%s: %s", update.effective_user.id, error)
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """Leaves whatever dialog the user is in."""
+    assert update.effective_message is not None and update.effective_user is not None
+    db = context.services.db
+    had_draft = await db.drafts.get(update.effective_user.id) is not None
+    await db.drafts.clear(update.effective_user.id)
+    await update.effective_message.reply_text(
+        context.tr("cancel-done" if had_draft else "cancel-nothing"),
+        reply_markup=main_menu_keyboard(context.tr),
+    )
+
+
+def text_fallback(router: DialogRouter) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """Build the handler that gives free text to the user's dialog, or a hint."""
+
+    async def on_text(update: Update, context: BotContext) -> None:
+        """Passes the text to the current dialog, or says how to start one."""
+        if await router.route(update, context):
+            return
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            context.tr("error-no-dialog"), reply_markup=main_menu_keyboard(context.tr)
+        )
+
+    return on_text
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """Points at /help for commands the bot does not have."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.tr("error-unknown-command"))
+
+
+async def not_text(update: Update, context: BotContext) -> None:
+    """Answers stickers, photos and the like: the bot reads text only."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.tr("error-text-only"))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Answers a button whose data matches nothing current (old, from before a restart, forged)."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(context.tr.plain("error-stale-button"), show_alert=True)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Logs the failure first, then tells the user something went wrong (never the details)."""
+    log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(context.tr.plain("error-internal"), show_alert=True)
+        else:
+            await context.bot.send_message(update.effective_chat.id, context.tr("error-internal"))
+    except TelegramError as error:
+        log.warning("could not report the failure to chat=%s: %s", update.effective_chat.id, error)
+
+
+def register_gate(application: Application) -> None:
+    """Run the gate before every other handler."""
+    application.add_handler(TypeHandler(Update, gate), group=-1)
+
+
+def register(application: Application) -> None:
+    """Commands and buttons of the frame."""
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", show_help))
+    application.add_handler(CommandHandler("language", choose_language))
+    application.add_handler(CommandHandler("cancel", cancel))
+    application.add_handler(CallbackQueryHandler(set_language, pattern=callbacks.pattern(callbacks.LANGUAGE)))
+    application.add_handler(CallbackQueryHandler(show_help, pattern=callbacks.exact(callbacks.MENU, "help")))
+    application.add_handler(CallbackQueryHandler(choose_language, pattern=callbacks.exact(callbacks.MENU, "language")))
+    application.add_error_handler(on_error)
+
+
+def register_fallbacks(application: Application, router: DialogRouter) -> None:
+    """What nothing else took: free text, unknown commands, non-text, stale buttons."""
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text_fallback(router)))
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(filters.ALL, not_text))
+    application.add_handler(CallbackQueryHandler(stale_button))

@@ -1,0 +1,61 @@
+"""Texts and keyboards shared by every feature: main menu, language picker, help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.views import callbacks
+
+# The command menu, in the order users see it; descriptions come from `command-<name>`.
+MENU_COMMANDS = (
+    "order",
+    "orders",
+    "status",
+    "balance",
+    "connect",
+    "disconnect",
+    "settings",
+    "language",
+    "help",
+    "cancel",
+)
+
+# Main-menu items: (callback item, message id of the button); features handle `menu:<item>`.
+MAIN_MENU = (
+    ("order", "menu-order"),
+    ("orders", "menu-orders"),
+    ("balance", "menu-balance"),
+    ("settings", "menu-settings"),
+    ("language", "menu-language"),
+    ("help", "menu-help"),
+)
+
+
+def main_menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    """Two buttons a row: the first things a user wants to do."""
+    buttons = [
+        InlineKeyboardButton(tr.plain(message_id), callback_data=callbacks.pack(callbacks.MENU, item))
+        for item, message_id in MAIN_MENU
+    ]
+    return InlineKeyboardMarkup([buttons[index : index + 2] for index in range(0, len(buttons), 2)])
+
+
+def language_keyboard(
+    languages: Sequence[str], native_name: Callable[[str], str]
+) -> InlineKeyboardMarkup:
+    """One button per language, named in that language."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(native_name(code), callback_data=callbacks.pack(callbacks.LANGUAGE, code))]
+            for code in languages
+        ]
+    )
+
+
+
+def bot_commands(tr: Translator) -> list[BotCommand]:
+    """The command menu in one language."""
+    return [BotCommand(name, tr.plain(f"command-{name.replace('_', '-')}")) for name in MENU_COMMANDS]
