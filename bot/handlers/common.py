@@ -20,6 +20,8 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter
+from bot.i18n import Html
+from bot.services.accounts import access_for_user
 from bot.views import callbacks
 from bot.views.common import bot_commands, language_keyboard, main_menu_keyboard
 
@@ -58,16 +60,15 @@ async def _notice_group_once(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greets the user and shows the main menu."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.tr(
-            "start-welcome",
-            name=update.effective_user.first_name if update.effective_user else "",
-            panel=context.services.settings.panel_name,
-        ),
-        reply_markup=main_menu_keyboard(context.tr),
-    )
+    """Greets the user, says how to connect a key if they have no account, shows the menu."""
+    assert update.effective_message is not None and update.effective_user is not None
+    services = context.services
+    panel = services.settings.panel_name
+    text = context.tr("start-welcome", name=update.effective_user.first_name, panel=panel)
+    access = await access_for_user(services.db, services.settings, update.effective_user.id)
+    if access is None:
+        text = Html(f"{text}\n\n{context.tr('start-connect-hint', panel=panel)}")
+    await update.effective_message.reply_text(text, reply_markup=main_menu_keyboard(context.tr))
 
 
 async def show_help(update: Update, context: BotContext) -> None:
@@ -136,7 +137,7 @@ def text_fallback(router: DialogRouter) -> Callable[[Update, BotContext], Awaita
             return
         assert update.effective_message is not None
         await update.effective_message.reply_text(
-            context.tr("error-no-dialog"), reply_markup=main_menu_keyboard(context.tr)
+            context.tr("menu-prompt"), reply_markup=main_menu_keyboard(context.tr)
         )
 
     return on_text
