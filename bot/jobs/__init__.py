@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["JOB_CALLBACKS", "polling_paused_since", "schedule_jobs"]
 
-JOB_CALLBACKS: dict[str, Callable[[BotContext], Awaitable[None]]] = {
+JOB_CALLBACKS: dict[str, Callable[[BotContext], Coroutine[Any, Any, None]]] = {
     STATUS_POLLER: status_poll.run,
     REFILL_POLLER: refill_poll.run,
     BALANCE_POLLER: balance_check.run,

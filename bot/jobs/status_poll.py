@@ -1,0 +1,108 @@
+"""The order status job: poll due orders per account in batches, then tell users what changed.
+
+Polling only stores statuses; telling is a separate step that sends every order whose
+status differs from the last one the user was told about, and then records it. So a
+restart between a change and its message delivers the message once, after the restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from telegram import Bot
+
+from bot.jobs.poller import PollerState, account_key
+from bot.panel import ItemError, OrderState, PanelRejected, PanelUnavailable
+from bot.services import tracking
+from bot.services.delivery import Delivery, deliver_by_user, send
+from bot.storage import Order, UserSettings
+from bot.views.notifications import open_order_keyboard, order_status_message
+
+if TYPE_CHECKING:
+    from bot.context import BotContext, Services
+
+log = logging.getLogger(__name__)
+
+
+async def run(context: BotContext) -> None:
+    """Polls the orders that are due (unless backing off), then delivers pending notifications."""
+    assert context.job is not None
+    state: PollerState = context.job.data
+    services = context.services
+    async with state.running():
+        if not state.skip_this_run():
+            await poll_orders(services, state)
+        await deliver_order_notifications(context.bot, services)
+
+
+async def poll_orders(services: Services, state: PollerState) -> None:
+    """Ask the panel about every due order, one `status` request per 100 orders of an account."""
+    now = datetime.now(UTC)
+    asked = False
+    try:
+        for account_id, orders in (await services.db.orders.due_for_polling(now)).items():
+            asked = await _poll_account(services, account_id, orders, now) or asked
+    except PanelUnavailable as error:
+        await state.panel_unavailable(services.db, error)
+        return
+    if asked:
+        await state.panel_answered(services.db)
+
+
+async def _poll_account(services: Services, account_id: int, orders: list[Order], now: datetime) -> bool:
+    """Poll one account's orders; return whether the panel was asked."""
+    db = services.db
+    key = account_key(services, await db.accounts.get(account_id))
+    if key is None:
+        await tracking.postpone(db, orders, now=now)
+        return False
+    by_panel_id = {order.panel_order_id: order for order in orders if order.panel_order_id is not None}
+    try:
+        results = await services.panel.statuses(key, by_panel_id)
+    except PanelRejected as error:
+        log.warning("The panel refused status requests of account %s: %s", account_id, error)
+        await tracking.postpone(db, orders, now=now)
+        return True
+    unanswered = []
+    for panel_order_id, result in results.items():
+        order = by_panel_id[panel_order_id]
+        if isinstance(result, ItemError):
+            log.info("No status for order %s (panel %s): %s", order.id, panel_order_id, result.message)
+            unanswered.append(order)
+        else:
+            await tracking.apply_status(db, order, result, now=now)
+    await tracking.postpone(db, unanswered, now=now)
+    return True
+
+
+async def deliver_order_notifications(bot: Bot, services: Services) -> None:
+    """Tell users about their orders' status changes, oldest first, and record them as told."""
+    pending = await services.db.orders.pending_notifications()
+    await deliver_by_user(pending, lambda order: order.user_id, partial(_notify, bot, services))
+
+
+async def _notify(bot: Bot, services: Services, order: Order) -> Delivery | None:
+    """Send one change unless the user does not want it; record it as told either way."""
+    assert order.status is not None
+    db = services.db
+    user = await db.users.get(order.user_id)
+    outcome = None
+    if user is not None and _wants_to_hear(user.settings, order):
+        tr = services.i18n.translator(user.language)
+        outcome = await send(
+            bot, db, order.user_id, order_status_message(tr, order), open_order_keyboard(tr, order)
+        )
+    if outcome is not Delivery.RETRY_LATER:
+        await db.orders.mark_notified(order.id, order.status)
+    return outcome
+
+
+def _wants_to_hear(settings: UserSettings, order: Order) -> bool:
+    """Whether the change is worth a message: not muted, and not just the first "Pending"
+    of an order the user placed moments ago (they were told it was placed)."""
+    if settings.mute_all or not settings.notify_status:
+        return False
+    return not (order.notified_status is None and tracking.order_state(order) is OrderState.PENDING)

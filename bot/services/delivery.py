@@ -1,0 +1,127 @@
+"""Sending messages the user did not ask for (status changes, alerts) without ever stopping a loop.
+
+The application's `AIORateLimiter` keeps sends within Telegram's limits and retries 429s;
+what still goes wrong is sorted here by what the caller should do about it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import timedelta
+from enum import Enum
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Telegram asks for about one message a second per chat; AIORateLimiter only paces groups
+# and the overall 30 a second, so messages to one user are spaced here.
+PER_CHAT_INTERVAL = 1.0
+# How often a flood-control answer that got past the rate limiter is waited out before giving up.
+MAX_FLOOD_WAITS = 3
+# BadRequest texts meaning the chat is gone for good, like a 403.
+_CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
+
+
+class Delivery(Enum):
+    """What became of a message."""
+
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # blocked, gone, or refused for good: sending again will not help
+    RETRY_LATER = "retry_later"  # Telegram could not be reached; the message may be sent later
+
+
+async def send(
+    bot: Bot, db: Database, user_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> Delivery:
+    """Send Telegram HTML to a user not known to have blocked the bot; never raise for it.
+
+    A user who blocked the bot is marked inactive (skipped until they write again).
+    """
+    user = await db.users.get(user_id)
+    if user is not None and not user.active:
+        return Delivery.UNREACHABLE
+    for _ in range(MAX_FLOOD_WAITS + 1):
+        try:
+            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+        except RetryAfter as error:
+            log.info("Flood control while notifying a user; waiting %.1f s", _seconds(error.retry_after))
+            await asyncio.sleep(_seconds(error.retry_after))
+            continue
+        except Forbidden:
+            await _mark_unreachable(db, user_id, "blocked the bot")
+            return Delivery.UNREACHABLE
+        except BadRequest as error:
+            if "message is not modified" in error.message.lower():
+                return Delivery.SENT
+            if any(reason in error.message.lower() for reason in _CHAT_GONE):
+                await _mark_unreachable(db, user_id, "chat is gone")
+            else:
+                log.error("Telegram refused a notification to user %s: %s", user_id, error.message)
+            return Delivery.UNREACHABLE
+        except NetworkError as error:
+            log.warning("Could not reach Telegram to notify user %s: %s", user_id, error.message)
+            return Delivery.RETRY_LATER
+        except TelegramError as error:
+            log.error("Notification to user %s failed: %s", user_id, error.message)
+            return Delivery.UNREACHABLE
+        return Delivery.SENT
+    log.warning("Flood control kept refusing a notification to user %s; retrying later", user_id)
+    return Delivery.RETRY_LATER
+
+
+async def push(
+    bot: Bot, db: Database, user_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    """Send a message; True when it was delivered, False otherwise (never raises for it)."""
+    return await send(bot, db, user_id, text, reply_markup) is Delivery.SENT
+
+
+async def deliver_by_user(
+    items: Iterable[T],
+    user_id_of: Callable[[T], int],
+    deliver: Callable[[T], Awaitable[Delivery | None]],
+) -> None:
+    """Deliver items to their users side by side; to one user in order, a second apart.
+
+    `deliver` sends one item (None when it sent nothing) and records it as told unless the
+    outcome is RETRY_LATER, which also stops that user's remaining items until the next run.
+    """
+    by_user: dict[int, list[T]] = defaultdict(list)
+    for item in items:
+        by_user[user_id_of(item)].append(item)
+    results = await asyncio.gather(
+        *(_deliver_in_turn(user_items, deliver) for user_items in by_user.values()),
+        return_exceptions=True,
+    )
+    for result in results:
+        if isinstance(result, Exception):
+            log.error("Delivering notifications failed", exc_info=result)
+
+
+async def _deliver_in_turn(items: Sequence[T], deliver: Callable[[T], Awaitable[Delivery | None]]) -> None:
+    for index, item in enumerate(items):
+        outcome = await deliver(item)
+        if outcome is Delivery.RETRY_LATER:
+            return
+        if outcome is Delivery.SENT and index + 1 < len(items):
+            await asyncio.sleep(PER_CHAT_INTERVAL)
+
+
+async def _mark_unreachable(db: Database, user_id: int, reason: str) -> None:
+    log.info("User %s %s; notifications paused until they write again", user_id, reason)
+    await db.users.set_active(user_id, False)
+
+
+def _seconds(delay: int | timedelta) -> float:
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)

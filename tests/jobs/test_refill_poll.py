@@ -1,0 +1,82 @@
+"""The refill job: batched `refill_status`, final outcomes pushed once, the rest recorded quietly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pydantic import SecretStr
+
+from bot.jobs import refill_poll
+from bot.jobs.poller import REFILL_POLLER
+from bot.storage import Order, Refill
+from tests.jobs.support import Pollers
+from tests.support.fixtures import SANDBOX_API_KEY
+
+ALICE = 1001
+
+
+async def _refill(pollers: Pollers, user_id: int) -> tuple[Order, Refill]:
+    """A completed order of the user with a refill the panel accepted."""
+    order = await pollers.place(user_id)
+    pollers.panel.set_status(order.panel_order_id, "Completed")
+    assert order.panel_order_id is not None
+    refill_id = await pollers.services.panel.refill(SecretStr(SANDBOX_API_KEY), order.panel_order_id)
+    return order, await pollers.services.db.refills.create(order.id, refill_id)
+
+
+async def test_a_completed_refill_is_pushed_once(pollers: Pollers) -> None:
+    await pollers.user(ALICE)
+    order, refill = await _refill(pollers, ALICE)
+    chat = pollers.harness.fake.chat(ALICE)
+
+    await pollers.run(REFILL_POLLER)
+    pollers.panel.advance_refill(refill.panel_refill_id)
+    await pollers.run(REFILL_POLLER)
+    assert chat.messages == [], "only the outcome of a refill is news"
+
+    pollers.panel.set_refill_status(refill.panel_refill_id, "Completed")
+    await pollers.run(REFILL_POLLER)
+    await pollers.run(REFILL_POLLER)
+
+    (message,) = chat.messages
+    assert f"Refill of order #{order.panel_order_id}: Completed" in (message.text or "")
+    assert message.buttons[0][0].callback_data == f"ord:{order.id}:open"
+    stored = await pollers.services.db.refills.get(refill.id)
+    assert stored is not None and stored.final and stored.notified_status == "Completed"
+
+
+async def test_refills_are_polled_in_batches_and_rejections_pushed(pollers: Pollers) -> None:
+    await pollers.user(ALICE)
+    refills = [(await _refill(pollers, ALICE))[1] for _ in range(101)]
+    for refill in refills[:2]:
+        pollers.panel.set_refill_status(refill.panel_refill_id, "Rejected")
+    state = pollers.state(REFILL_POLLER)
+
+    async with state.running():
+        before = pollers.panel.count("refill_status")
+        await refill_poll.poll_refills(pollers.services, state)
+        assert pollers.panel.count("refill_status") - before == 2
+        await refill_poll.deliver_refill_notifications(pollers.harness.app.bot, pollers.services)
+
+    texts = pollers.texts(ALICE)
+    assert len(texts) == 2
+    assert all("Rejected" in text for text in texts)
+    first, second = pollers.harness.fake.calls_to("sendMessage")
+    assert second.at - first.at >= 1.0, "messages to one chat go about a second apart"
+    stored = await pollers.services.db.refills.get(refills[-1].id)
+    assert stored is not None and stored.status == "Pending" and stored.notified_status == "Pending"
+
+
+async def test_refill_notifications_can_be_turned_off(pollers: Pollers) -> None:
+    await pollers.user(ALICE)
+    db = pollers.services.db
+    user = await db.users.get(ALICE)
+    assert user is not None
+    await db.users.update_settings(ALICE, replace(user.settings, notify_refills=False))
+    _, refill = await _refill(pollers, ALICE)
+    pollers.panel.set_refill_status(refill.panel_refill_id, "Completed")
+
+    await pollers.run(REFILL_POLLER)
+
+    assert pollers.harness.fake.chat(ALICE).messages == []
+    assert await db.refills.pending_notifications() == []
