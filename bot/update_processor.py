@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.logging_setup import log_event
+
+log = logging.getLogger(__name__)
+
+# Larger than any number of updates that can be in flight at once.
+_UNBOUNDED = 1 << 30
 
 
 def serial_key(update: object) -> int | None:
@@ -21,6 +30,38 @@ def serial_key(update: object) -> int | None:
     return None
 
 
+def update_kind(update: Update) -> str:
+    """The update's kind as the Bot API names it ("message", "callback_query", …)."""
+    return next((kind for kind in Update.ALL_TYPES if getattr(update, kind, None) is not None), "other")
+
+
+def update_action(update: Update) -> str | None:
+    """What the user asked for, without anything they typed: a command's name or a button's prefix."""
+    if update.callback_query is not None and update.callback_query.data:
+        return update.callback_query.data.split(":", 1)[0]
+    text = update.message.text if update.message is not None else None
+    if text and text.startswith("/"):
+        return text.split(maxsplit=1)[0].split("@", 1)[0]
+    return None
+
+
+def _log_handled(update: object, chat: int | None, arrived: float, started: float) -> None:
+    """Log one `update.handled` line: how long it waited behind its chat and how long it took."""
+    if not isinstance(update, Update) or not log.isEnabledFor(logging.INFO):
+        return
+    finished = time.monotonic()
+    log_event(
+        log,
+        "update.handled",
+        update_id=update.update_id,
+        kind=update_kind(update),
+        action=update_action(update),
+        chat=chat,
+        wait_ms=(started - arrived) * 1000,
+        ms=(finished - started) * 1000,
+    )
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Serialise updates per chat while letting chats run side by side.
 
@@ -30,21 +71,45 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     """
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+        # PTB takes its own semaphore before do_process_update, so an update still waiting
+        # for its chat's turn would hold a slot: one chat with many queued updates behind a
+        # slow panel could then starve every other chat. PTB's limit (what
+        # `max_concurrent_updates` reports) is therefore made unreachable, and the real limit
+        # is taken only once the chat's turn has come.
+        self._active = 0
+        self._running = asyncio.Semaphore(max_concurrent_updates)
+        super().__init__(_UNBOUNDED)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
+    @property
+    def current_concurrent_updates(self) -> int:
+        return self._active
+
+    async def _run(self, coroutine: Awaitable[Any]) -> float:
+        """Await the coroutine within the concurrency limit; return when it started."""
+        async with self._running:
+            self._active += 1
+            try:
+                started = time.monotonic()
+                await coroutine
+                return started
+            finally:
+                self._active -= 1
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Awaits the update's coroutine once every earlier update of its chat is done."""
+        arrived = time.monotonic()
         key = serial_key(update)
         if key is None:
-            await coroutine
+            _log_handled(update, key, arrived, await self._run(coroutine))
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                started = await self._run(coroutine)
+            _log_handled(update, key, arrived, started)
         finally:
             # Forget idle chats so the table does not grow with every user ever seen.
             self._waiting[key] -= 1
