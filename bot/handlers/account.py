@@ -1,0 +1,185 @@
+"""/connect (a dialog, or `/connect KEY`), /disconnect and /balance.
+
+A message carrying a key is deleted before the key is even checked; when Telegram will not
+delete it (too old, no rights) the user is asked to. The key is never echoed, and PTB's own
+DEBUG dumps of incoming updates are scrubbed of what users typed (see `UserTextScrubber`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import SecretStr
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext
+from bot.handlers.dialogs import DialogRouter, dialog_of
+from bot.handlers.order import show
+from bot.panel import PanelRejected, PanelUnavailable
+from bot.services import keys
+from bot.services.accounts import access_for_user
+from bot.storage import Draft
+from bot.views import callbacks
+from bot.views.account import balance_text, connect_prompt, connect_result, no_account
+from bot.views.order import Screen
+
+log = logging.getLogger(__name__)
+
+DIALOG = "connect"
+WAITING_FOR_KEY = f"{DIALOG}.key"
+# PTB loggers that write whole updates (and so users' words) at DEBUG.
+_UPDATE_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Application", "telegram.ext.Updater")
+
+
+class UserTextScrubber(logging.Filter):
+    """Replace the updates in PTB's DEBUG records with their ids.
+
+    PTB logs every getUpdates reply and every update it processes at DEBUG, before any
+    handler runs, so a key pasted into /connect would reach the log before the bot knows it
+    is one. What users type never needs to be in a log line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG and record.args:
+            record.args = tuple(self._scrub(record.msg, arg) for arg in _as_tuple(record.args))
+        return True
+
+    @staticmethod
+    def _scrub(msg: object, arg: object) -> object:
+        if isinstance(arg, Update):
+            return f"<update {arg.update_id}>"
+        if isinstance(msg, str) and "Bot API endpoint" in msg and isinstance(arg, list | dict):
+            return f"<{type(arg).__name__} of {len(arg)}>"
+        if isinstance(msg, str) and msg.startswith("Webhook received data") and isinstance(arg, str | bytes):
+            return f"<{len(arg)} characters>"
+        return arg
+
+
+def _as_tuple(args: object) -> tuple[object, ...]:
+    return args if isinstance(args, tuple) else (args,)
+
+
+def install_update_log_scrubber() -> None:
+    """Attach the scrubber to PTB's loggers once per process."""
+    for name in _UPDATE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, UserTextScrubber) for existing in logger.filters):
+            logger.addFilter(UserTextScrubber())
+
+
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _say(update: Update, context: BotContext, text: str) -> None:
+    await show(update, context, Screen(context.tr(text)), edit=False)
+
+
+# --- /connect -------------------------------------------------------------------------------
+
+
+async def connect_command(update: Update, context: BotContext) -> None:
+    """Checks a key sent as `/connect KEY`, or asks for the key (also the "Connect" button)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    else:
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        _, *rest = message.text.split(maxsplit=1)
+        if rest:
+            await _take_key(update, context, rest[0])
+            return
+    await context.services.db.drafts.start(_user_id(update), WAITING_FOR_KEY, {})
+    prompt = connect_prompt(context.tr, context.services.settings.panel_name)
+    await show(update, context, Screen(prompt), edit=False)
+
+
+async def on_key_text(update: Update, context: BotContext, draft: Draft) -> None:
+    """Takes the text the user sent while asked for their key as the key."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    await _take_key(update, context, message.text)
+
+
+async def _take_key(update: Update, context: BotContext, text: str) -> None:
+    """Delete the message, check the key with the panel, store it if the panel takes it."""
+    services = context.services
+    user_id = _user_id(update)
+    deleted = await _delete_key_message(update)
+    key_text = text.strip()
+    if not keys.looks_like_key(key_text):
+        await services.db.drafts.start(user_id, WAITING_FOR_KEY, {})
+        await _say(update, context, "connect-malformed")
+    else:
+        result = await keys.connect(services.db, services.panel, user_id, SecretStr(key_text))
+        if isinstance(result, keys.KeyRefused):
+            await services.db.drafts.start(user_id, WAITING_FOR_KEY, {})
+        else:
+            await _leave_dialog(context, user_id)
+        await show(update, context, Screen(connect_result(context.tr, result)), edit=False)
+    if not deleted:
+        await _say(update, context, "connect-delete-yourself")
+
+
+async def _delete_key_message(update: Update) -> bool:
+    message = update.effective_message
+    assert message is not None
+    try:
+        return await message.delete()
+    except TelegramError as error:
+        log.info("could not delete a message carrying a key: %s", error.message)
+        return False
+
+
+async def _leave_dialog(context: BotContext, user_id: int) -> None:
+    """Clear the user's draft if it is the /connect dialog (another dialog stays)."""
+    draft = await context.services.db.drafts.get(user_id)
+    if draft is not None and dialog_of(draft.state) == DIALOG:
+        await context.services.db.drafts.clear(user_id)
+
+
+# --- /disconnect and /balance ---------------------------------------------------------------
+
+
+async def disconnect_command(update: Update, context: BotContext) -> None:
+    """Forgets the user's key; their orders stay."""
+    user_id = _user_id(update)
+    await _leave_dialog(context, user_id)
+    forgotten = await keys.disconnect(context.services.db, user_id)
+    await _say(update, context, "disconnect-done" if forgotten else "disconnect-nothing")
+
+
+async def balance_command(update: Update, context: BotContext) -> None:
+    """Shows the balance of the account the user orders on, and whose it is."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    services = context.services
+    access = await access_for_user(services.db, services.settings, _user_id(update))
+    if access is None:
+        await show(update, context, no_account(context.tr, services.settings.panel_name), edit=False)
+        return
+    try:
+        balance = await services.panel.balance(access.key)
+    except PanelUnavailable as error:
+        log.info("balance unavailable: %s", error.message)
+        await _say(update, context, "error-panel-unavailable")
+        return
+    except PanelRejected as error:
+        await show(update, context, Screen(context.tr("error-panel", message=error.message)), edit=False)
+        return
+    await services.db.accounts.set_balance(access.account.id, balance.amount, balance.currency)
+    await show(update, context, Screen(balance_text(context.tr, balance, personal=access.personal)), edit=False)
+
+
+def register(application: Application, router: DialogRouter) -> None:
+    """Attach /connect and its dialog, /disconnect, /balance and the menu's balance button."""
+    install_update_log_scrubber()
+    application.add_handler(CommandHandler("connect", connect_command))
+    application.add_handler(CommandHandler("disconnect", disconnect_command))
+    application.add_handler(CommandHandler("balance", balance_command))
+    for item, callback in (("balance", balance_command), ("connect", connect_command)):
+        application.add_handler(CallbackQueryHandler(callback, pattern=callbacks.exact(callbacks.MENU, item)))
+    router.add(DIALOG, on_key_text)

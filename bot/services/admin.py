@@ -1,0 +1,134 @@
+"""What admins see and settle: the bot's numbers, and orders whose outcome is unknown.
+
+An order is `unknown` when its `add` request may have reached the panel without an answer.
+Only a person who checked the panel can say what became of it: placed (with the panel's id)
+or failed. Nothing here resends an order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Settings
+from bot.panel import PanelClient, PanelRejected, PanelUnavailable
+from bot.services import tracking
+from bot.services.accounts import key_for_account
+from bot.storage import (
+    Database,
+    DuplicatePanelOrder,
+    KeyUnavailableError,
+    Order,
+    SubmitState,
+)
+
+# /stats lists this many unknown orders (oldest first); the rest are counted.
+UNKNOWN_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Stats:
+    users: int
+    reachable_users: int
+    orders_by_state: dict[SubmitState, int]
+    unknown: tuple[Order, ...]
+    panel_errors_last_hour: int
+    panel_last_success: datetime | None
+    panel_last_error: datetime | None
+    panel_last_error_message: str | None
+
+
+async def collect_stats(db: Database, panel: PanelClient) -> Stats:
+    """Count users and orders and read the panel's recent health."""
+    health = panel.health
+    return Stats(
+        users=await db.users.count(),
+        reachable_users=await db.users.count(active=True),
+        orders_by_state=await db.orders.count_by_state(),
+        unknown=tuple(await db.orders.list_unknown()),
+        panel_errors_last_hour=health.errors_last_hour(),
+        panel_last_success=health.last_success,
+        panel_last_error=health.last_error,
+        panel_last_error_message=health.last_error_message,
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The order is settled; `order` is as stored now."""
+
+    order: Order
+
+
+@dataclass(frozen=True)
+class NoSuchOrder:
+    pass
+
+
+@dataclass(frozen=True)
+class NotUnknown:
+    """The order is not waiting to be resolved (already placed, failed, or still sending)."""
+
+    order: Order
+
+
+@dataclass(frozen=True)
+class PanelIdTaken:
+    """Another order of the same account already has this panel id."""
+
+    existing_order_id: int
+
+
+@dataclass(frozen=True)
+class PanelDoesNotKnow:
+    """The account's panel says it has no order with this id."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class CannotVerify:
+    """The panel gave no usable answer; nothing was changed."""
+
+
+ResolveResult = Resolved | NoSuchOrder | NotUnknown | PanelIdTaken | PanelDoesNotKnow | CannotVerify
+
+
+async def resolve(
+    db: Database, panel: PanelClient, settings: Settings, order_id: int, panel_order_id: int | None
+) -> ResolveResult:
+    """Settle an unknown order as placed under `panel_order_id`, or as failed when it is None.
+
+    A panel id is checked with the order's account first (when its key is still at hand), so
+    a typo cannot attach someone else's order, and the order starts with its real status.
+    """
+    order = await db.orders.get(order_id)
+    if order is None:
+        return NoSuchOrder()
+    if order.submit_state is not SubmitState.UNKNOWN:
+        return NotUnknown(order)
+    if panel_order_id is None:
+        return Resolved(await db.orders.resolve_unknown(order.id, None))
+    existing = await db.orders.get_by_panel_id(order.account_id, panel_order_id)
+    if existing is not None:
+        return PanelIdTaken(existing.id)
+    status = None
+    account = await db.accounts.get(order.account_id)
+    try:
+        key = None if account is None else key_for_account(db, settings, account)
+    except KeyUnavailableError:
+        key = None
+    if key is not None:
+        try:
+            status = await panel.status(key, panel_order_id)
+        except PanelRejected as error:
+            return PanelDoesNotKnow(error.message)
+        except PanelUnavailable:
+            return CannotVerify()
+    try:
+        order = await db.orders.resolve_unknown(order.id, panel_order_id)
+    except DuplicatePanelOrder as error:
+        return PanelIdTaken(error.existing_order_id)
+    if status is not None:
+        order = await tracking.apply_status(db, order, status)
+    return Resolved(order)
