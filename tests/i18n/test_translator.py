@@ -77,7 +77,7 @@ def test_plural_forms_in_english_and_korean(i18n: I18n) -> None:
     en, ko = i18n.translator("en"), i18n.translator("ko")
     assert [en.plural("orders-count", n) for n in (0, 1, 2)] == ["0 orders", "1 order", "2 orders"]
     assert [ko.plural("orders-count", n) for n in (1, 5)] == ["주문 1건", "주문 5건"]
-    assert en.plural("orders-found", 3, count=Html("<b>3</b>")) == "Found <b>3</b> orders"
+    assert en.plural("services-count", 3, count=Html("<b>3</b>")) == "<b>3</b> services"
 
 
 @pytest.mark.parametrize(
