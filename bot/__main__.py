@@ -1,4 +1,9 @@
-"""`python -m bot`: read the settings and run the bot until SIGINT/SIGTERM."""
+"""`python -m bot`: read the settings and run the bot until SIGINT/SIGTERM.
+
+Long polling by default; webhook mode when WEBHOOK_URL is set (see `bot.webhook`). Either
+way PTB turns SIGTERM into a clean stop: no new updates are taken, the updates being handled
+finish, the jobs stop, then post_shutdown closes the panel client and the database.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +12,68 @@ import sys
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, log_event
+from bot.webhook import WebhookConfig, webhook_config
 
 log = logging.getLogger("bot")
 
 
-def _secrets_of(settings: Settings) -> list[str]:
+def _secrets_of(settings: Settings, webhook: WebhookConfig | None) -> list[str]:
     secrets = [settings.bot_token.get_secret_value()]
     for optional in (settings.smm_api_key, settings.secret_key, settings.webhook_secret):
         if optional is not None:
             secrets.append(optional.get_secret_value())
+    if webhook is not None:
+        secrets.append(webhook.secret_token.get_secret_value())
     return secrets
+
+
+def run(application: Application, webhook: WebhookConfig | None) -> None:
+    """Receive updates by webhook or by long polling until a stop signal."""
+    if webhook is None:
+        log_event(log, "bot.start", mode="polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    log_event(log, "bot.start", mode="webhook", listen=webhook.listen, port=webhook.port)
+    application.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.url_path,
+        webhook_url=webhook.webhook_url,
+        secret_token=webhook.secret_token.get_secret_value(),
+        allowed_updates=Update.ALL_TYPES,
+    )
 
 
 def main() -> int:
     """Start the bot; a bad configuration is one line on stderr and exit code 2."""
     try:
         settings = load_settings()
+        webhook = webhook_config(settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, _secrets_of(settings))
+    configure_logging(settings.log_level, _secrets_of(settings, webhook))
     application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        run(application, webhook)
     except InvalidToken:
         print("Configuration error: BOT_TOKEN was rejected by Telegram", file=sys.stderr)
         return 2
     except NetworkError as error:
         print(f"Cannot reach Telegram at TELEGRAM_BASE_URL: {error}", file=sys.stderr)
         return 1
+    except OSError as error:
+        if webhook is None:
+            raise
+        # The port is taken, or the address is not this machine's.
+        print(f"Cannot listen on WEBHOOK_LISTEN:WEBHOOK_PORT: {error}", file=sys.stderr)
+        return 1
+    log_event(log, "bot.stop")
     return 0
 
 

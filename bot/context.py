@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.healthcheck import schedule_heartbeat
 from bot.i18n import I18n, Translator
 from bot.jobs import schedule_jobs
 from bot.panel import PanelClient
@@ -43,6 +44,7 @@ class Services:
         for language in self.i18n.languages:
             await bot.set_my_commands(bot_commands(self.i18n.translator(language)), language_code=language)
         schedule_jobs(application, self)
+        schedule_heartbeat(application, self.settings.database_path)
 
     async def close(self) -> None:
         """Close the panel client and the database."""

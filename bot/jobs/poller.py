@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
+from bot.logging_setup import log_event
 from bot.panel import PanelUnavailable
 from bot.services.accounts import key_for_account
 from bot.storage import Account, Database, KeyUnavailableError
@@ -50,10 +52,14 @@ class PollerState:
     async def running(self) -> AsyncIterator[None]:
         """Hold the poller for one run: a scheduled run and a direct call never overlap."""
         async with self._lock:
+            started = time.monotonic()
             try:
                 yield
             finally:
                 self.finished_runs += 1
+                log_event(
+                    log, "job.run", job=self.name, ms=(time.monotonic() - started) * 1000, failures=self.failures
+                )
 
     def skip_this_run(self) -> bool:
         """Consume one skipped run while backing off; False when the panel may be asked."""

@@ -26,6 +26,7 @@ from pydantic import SecretStr
 from yarl import URL
 
 from bot import __version__
+from bot.logging_setup import log_event
 from bot.panel.errors import (
     OrderOutcomeUnknown,
     PanelError,
@@ -363,9 +364,14 @@ class PanelClient:
         return self._backoff * 2.0 ** (attempt - 1) * random.uniform(1.0, 1.25)
 
     def _log(self, action: str, ids: int, started: float, attempts: int, outcome: str) -> None:
-        elapsed_ms = (time.monotonic() - started) * 1000
-        logger.debug(
-            "panel %s ids=%d %.0f ms attempts=%d %s", action, ids, elapsed_ms, attempts, outcome
+        log_event(
+            logger,
+            "panel.call",
+            action=action,
+            ids=ids or None,
+            ms=(time.monotonic() - started) * 1000,
+            attempts=attempts,
+            outcome=outcome,
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
@@ -18,6 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.logging_setup import log_event
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ async def send(
     user = await db.users.get(user_id)
     if user is not None and not user.active:
         return Delivery.UNREACHABLE
+    started = time.monotonic()
     for _ in range(MAX_FLOOD_WAITS + 1):
         try:
             await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
@@ -75,6 +78,7 @@ async def send(
         except TelegramError as error:
             log.error("Notification to user %s failed: %s", user_id, error.message)
             return Delivery.UNREACHABLE
+        log_event(log, "notification.sent", user=user_id, ms=(time.monotonic() - started) * 1000)
         return Delivery.SENT
     log.warning("Flood control kept refusing a notification to user %s; retrying later", user_id)
     return Delivery.RETRY_LATER

@@ -260,10 +260,12 @@ async def test_statuses_are_sent_in_batches_of_100(
     assert all(isinstance(result[order_id], OrderStatus) for order_id in placed)
     assert result[1] == ItemError(message="Incorrect order ID")
     lines = [record.getMessage() for record in caplog.records]
-    assert [line.split(" ms")[0].rsplit(" ", 1)[0] for line in lines] == [
-        "panel status ids=100", "panel status ids=100", "panel status ids=50",
+    assert [line.split(" ms=")[0] for line in lines] == [
+        "panel.call action=status ids=100",
+        "panel.call action=status ids=100",
+        "panel.call action=status ids=50",
     ]
-    assert all(line.endswith("attempts=1 ok") for line in lines)
+    assert all(line.endswith("attempts=1 outcome=ok") for line in lines)
     assert_keyless(caplog.text)
 
 
@@ -420,7 +422,7 @@ async def test_reads_give_up_after_read_retries(
     assert panel.count("status") == 3  # one try and two retries
     assert client.health.errors_last_hour() == 3
     [line] = [record.getMessage() for record in caplog.records]
-    assert "attempts=3 PanelUnavailable: panel returned an HTML page (HTTP 502)" in line
+    assert 'attempts=3 outcome="PanelUnavailable: panel returned an HTML page (HTTP 502)"' in line
 
 
 @pytest.mark.parametrize("fault", CANNED_FAULTS)
