@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from yarl import URL
+
+from bot.i18n import locales_dir
 
 ALL_USERS: Literal["*"] = "*"
 
@@ -51,6 +54,7 @@ class Settings(BaseSettings):
     balance_check_interval: float = Field(default=300.0, gt=0)
     low_balance_threshold: Decimal = Field(default=Decimal("5"), ge=0)
     default_language: str = "en"
+    timezone: str = "UTC"
     secret_key: SecretStr | None = None
     catalog_ttl: float = Field(default=600.0, gt=0)
     panel_timeout: float = Field(default=30.0, gt=0)
@@ -84,10 +88,23 @@ class Settings(BaseSettings):
     def _check_urls(cls, value: str | None) -> str | None:
         return None if value is None else _check_http_url(value)
 
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like Asia/Seoul)") from None
+        return value
+
     @field_validator("default_language")
     @classmethod
-    def _normalise_language(cls, value: str) -> str:
-        return value.strip().lower().replace("_", "-").split("-")[0]
+    def _known_language(cls, value: str) -> str:
+        language = value.strip().lower().replace("_", "-").split("-")[0]
+        if not (locales_dir() / f"{language}.po").is_file():
+            known = ", ".join(sorted(path.stem for path in locales_dir().glob("*.po")))
+            raise ValueError(f"no translation for {value!r} (available: {known})")
+        return language
 
     @property
     def panel_name(self) -> str:

@@ -12,6 +12,7 @@ from bot.i18n import I18n, Translator
 from bot.jobs import schedule_jobs
 from bot.panel import PanelClient
 from bot.services.catalog import CatalogCache
+from bot.services.unknown_orders import recover_interrupted
 from bot.storage import Database, User
 from bot.views.common import bot_commands
 
@@ -31,18 +32,20 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         """Open the database (migrating it) and create the panel client."""
-        i18n = I18n.load(default_language=settings.default_language)
+        i18n = I18n.load(default_language=settings.default_language, timezone=settings.timezone)
         db = await Database.open(settings.database_path, secret_key=settings.secret_key)
         panel = PanelClient(settings.smm_api_url, timeout=settings.panel_timeout)
         catalogs = CatalogCache(panel, settings.catalog_ttl)
         return cls(settings=settings, db=db, panel=panel, i18n=i18n, catalogs=catalogs)
 
     async def on_start(self, application: Application) -> None:
-        """Set the command menu in every language (and the default), then schedule the jobs."""
+        """Set the command menu in every language (and the default), settle orders a crash cut
+        off mid-send, then schedule the jobs."""
         bot = application.bot
         await bot.set_my_commands(bot_commands(self.i18n.translator(self.settings.default_language)))
         for language in self.i18n.languages:
             await bot.set_my_commands(bot_commands(self.i18n.translator(language)), language_code=language)
+        await recover_interrupted(self, bot)
         schedule_jobs(application, self)
         schedule_heartbeat(application, self.settings.database_path)
 

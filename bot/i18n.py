@@ -137,8 +137,9 @@ def _in_zone(moment: dt.datetime, tz: str | dt.tzinfo) -> dt.datetime:
 class Translator:
     """Messages and formats of one language; get one from `I18n.translator`."""
 
-    def __init__(self, catalogs: tuple[_Messages, ...]) -> None:
+    def __init__(self, catalogs: tuple[_Messages, ...], timezone: str = "UTC") -> None:
         self.language = catalogs[0].language
+        self.timezone = timezone
         self._locale = catalogs[0].locale
         # Its own catalog first, then the default language's for messages not translated yet.
         self._catalogs = catalogs
@@ -188,13 +189,16 @@ class Translator:
             text = format_currency(amount, code, locale=self._locale, decimal_quantization=False)
         return _space_letter_symbol(text, get_currency_symbol(code, locale=self._locale))
 
-    def date(self, moment: dt.datetime, tz: str | dt.tzinfo = "UTC") -> str:
-        """Write the day of `moment` in `tz` ("Jan 5, 2026"); naive datetimes count as UTC."""
-        return format_date(_in_zone(moment, tz), "medium", locale=self._locale)
+    def date(self, moment: dt.datetime, tz: str | dt.tzinfo | None = None) -> str:
+        """Write the day of `moment` in `tz` (default: the bot's TIMEZONE) ("Jan 5, 2026").
 
-    def datetime(self, moment: dt.datetime, tz: str | dt.tzinfo = "UTC") -> str:
-        """Write `moment` in `tz` as a medium date and a short time ("Jan 5, 2026, 3:04 PM")."""
-        local = _in_zone(moment, tz)
+        Naive datetimes count as UTC.
+        """
+        return format_date(_in_zone(moment, tz or self.timezone), "medium", locale=self._locale)
+
+    def datetime(self, moment: dt.datetime, tz: str | dt.tzinfo | None = None) -> str:
+        """Write `moment` as a medium date and a short time ("Jan 5, 2026, 3:04 PM")."""
+        local = _in_zone(moment, tz or self.timezone)
         day = format_date(local, "medium", locale=self._locale)
         time = format_time(local, "short", tzinfo=local.tzinfo, locale=self._locale)
         pattern = str(get_datetime_format("medium", locale=self._locale)).replace("'", "")
@@ -226,8 +230,12 @@ class I18n:
         self._by_tag = {_normalise_tag(language): language for language in translators}
 
     @classmethod
-    def load(cls, default_language: str = "en", directory: Path | None = None) -> I18n:
+    def load(
+        cls, default_language: str = "en", directory: Path | None = None, timezone: str = "UTC"
+    ) -> I18n:
         """Read every `*.po` in `directory` (default: the project's `locales/`).
+
+        Dates and times are shown in `timezone` (an IANA name such as "Asia/Seoul").
 
         Raise ValueError naming the file when a catalog is broken, and when there is no
         catalog for `default_language`.
@@ -243,7 +251,9 @@ class I18n:
         catalogs = {language: _compile(path) for language, path in by_language.items()}
         default = catalogs[default_language]
         translators = {
-            language: Translator((messages,) if language == default_language else (messages, default))
+            language: Translator(
+                (messages,) if language == default_language else (messages, default), timezone
+            )
             for language, messages in catalogs.items()
         }
         return cls(translators, default_language)

@@ -106,3 +106,20 @@ def test_python_m_bot_says_what_is_wrong_in_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0], result.stderr
     assert "secret-token" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("DEFAULT_LANGUAGE", "xx"), ("TIMEZONE", "Mars/Olympus")]
+)
+def test_language_and_time_zone_must_exist(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()
+
+
+def test_time_zone_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    assert load_settings().timezone == "UTC"
+    monkeypatch.setenv("TIMEZONE", "Asia/Seoul")
+    assert load_settings().timezone == "Asia/Seoul"

@@ -296,3 +296,11 @@ def test_catalogs_load_from_any_working_directory() -> None:
         check=True,
     )
     assert result.stdout.splitlines() == [str(locales_dir()), "21 заказ"]
+
+
+def test_the_bots_time_zone_is_the_default_for_dates() -> None:
+    seoul = I18n.load(timezone="Asia/Seoul").translator("en")
+    assert seoul.timezone == "Asia/Seoul"
+    assert seoul.date(MOMENT) == "Jan 6, 2026"
+    assert seoul.datetime(MOMENT) == seoul.datetime(MOMENT, "Asia/Seoul")
+    assert seoul.datetime(MOMENT, "UTC") != seoul.datetime(MOMENT)
