@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Settings
 from bot.context import BotContext, Services
 from bot.handlers import register_handlers
+from bot.rate_limit import BulkRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,8 @@ def build_application(settings: Settings) -> Application:
         )
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
-        # Telegram allows ~30 messages/s overall; the limiter queues sends and retries 429s.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's ~30 messages/s is for bulk sends: only those are paced; any 429 is retried.
+        .rate_limiter(BulkRateLimiter(max_retries=3))
         .post_init(_start_services)
         .post_shutdown(_stop_services)
         .build()

@@ -1,7 +1,8 @@
 """Sending messages the user did not ask for (status changes, alerts) without ever stopping a loop.
 
-The application's `AIORateLimiter` keeps sends within Telegram's limits and retries 429s;
-what still goes wrong is sorted here by what the caller should do about it.
+Every such message is a bulk send: the application's `BulkRateLimiter` (`bot.rate_limit`)
+paces them within Telegram's limits (30 a second overall, one a second per chat) and
+retries 429s; what still goes wrong is sorted here by what the caller should do about it.
 """
 
 from __future__ import annotations
@@ -11,24 +12,22 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import timedelta
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.logging_setup import log_event
+from bot.rate_limit import BULK, BulkRateLimiter, retry_after_seconds
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Telegram asks for about one message a second per chat; AIORateLimiter only paces groups
-# and the overall 30 a second, so messages to one user are spaced here.
-PER_CHAT_INTERVAL = 1.0
 # How often a flood-control answer that got past the rate limiter is waited out before giving up.
 MAX_FLOOD_WAITS = 3
 # BadRequest texts meaning the chat is gone for good, like a 403.
@@ -54,12 +53,14 @@ async def send(
     if user is not None and not user.active:
         return Delivery.UNREACHABLE
     started = time.monotonic()
+    pacing = _bulk_pacing(bot)
     for _ in range(MAX_FLOOD_WAITS + 1):
         try:
-            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup)
+            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, **pacing)
         except RetryAfter as error:
-            log.info("Flood control while notifying a user; waiting %.1f s", _seconds(error.retry_after))
-            await asyncio.sleep(_seconds(error.retry_after))
+            wait = retry_after_seconds(error)
+            log.info("Flood control while notifying a user; waiting %.1f s", wait)
+            await asyncio.sleep(wait)
             continue
         except Forbidden:
             await _mark_unreachable(db, user_id, "blocked the bot")
@@ -96,7 +97,8 @@ async def deliver_by_user(
     user_id_of: Callable[[T], int],
     deliver: Callable[[T], Awaitable[Delivery | None]],
 ) -> None:
-    """Deliver items to their users side by side; to one user in order, a second apart.
+    """Deliver items to their users side by side; to one user in order (the rate limiter
+    spaces them a second apart).
 
     `deliver` sends one item (None when it sent nothing) and records it as told unless the
     outcome is RETRY_LATER, which also stops that user's remaining items until the next run.
@@ -114,12 +116,9 @@ async def deliver_by_user(
 
 
 async def _deliver_in_turn(items: Sequence[T], deliver: Callable[[T], Awaitable[Delivery | None]]) -> None:
-    for index, item in enumerate(items):
-        outcome = await deliver(item)
-        if outcome is Delivery.RETRY_LATER:
+    for item in items:
+        if await deliver(item) is Delivery.RETRY_LATER:
             return
-        if outcome is Delivery.SENT and index + 1 < len(items):
-            await asyncio.sleep(PER_CHAT_INTERVAL)
 
 
 async def _mark_unreachable(db: Database, user_id: int, reason: str) -> None:
@@ -127,5 +126,8 @@ async def _mark_unreachable(db: Database, user_id: int, reason: str) -> None:
     await db.users.set_active(user_id, False)
 
 
-def _seconds(delay: int | timedelta) -> float:
-    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+def _bulk_pacing(bot: Bot) -> dict[str, Any]:
+    """The `rate_limit_args` marking a send as bulk, for a bot whose rate limiter reads them."""
+    if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, BulkRateLimiter):
+        return {"rate_limit_args": BULK}
+    return {}
