@@ -2,7 +2,8 @@
 
 While the panel gives no usable answer a poller skips 1, 2, 4… of its next runs (at most
 `MAX_SKIPPED_RUNS`) instead of hammering it, sends users nothing about it, and records since
-when it is paused in `db.meta`, which `/stats` shows through `polling_paused_since`.
+when it is paused in `db.meta`, which `/stats` shows through `polling_paused_since`. The status
+poller also records when it last finished a poll (`last_status_poll`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ REFILL_POLLER = "refills"
 BALANCE_POLLER = "balance"
 POLLERS = (STATUS_POLLER, REFILL_POLLER, BALANCE_POLLER)
 _PAUSED_SINCE_KEY = "poller-paused-since:{name}"
+_LAST_STATUS_POLL_KEY = "poller-last-poll:status"
 
 
 @dataclass
@@ -102,6 +104,17 @@ async def polling_paused_since(db: Database) -> datetime | None:
         if value is not None:
             paused.append(datetime.fromisoformat(value))
     return min(paused, default=None)
+
+
+async def record_status_poll(db: Database) -> None:
+    """Remember that the status poller just finished a poll (`/stats` shows when)."""
+    await db.meta.set(_LAST_STATUS_POLL_KEY, datetime.now(UTC).isoformat())
+
+
+async def last_status_poll(db: Database) -> datetime | None:
+    """When the status poller last finished a poll; None if it never has."""
+    value = await db.meta.get(_LAST_STATUS_POLL_KEY)
+    return None if value is None else datetime.fromisoformat(value)
 
 
 def account_key(services: Services, account: Account | None) -> SecretStr | None:

@@ -17,7 +17,8 @@ from bot.jobs.poller import PollerState, account_key
 from bot.panel import ItemError, PanelRejected, PanelUnavailable, RefillState
 from bot.services.delivery import Delivery, deliver_by_user, send
 from bot.storage import Refill
-from bot.views.notifications import open_order_keyboard, refill_status_message
+from bot.views.notifications import refill_status_message
+from bot.views.orders import open_order_keyboard
 
 if TYPE_CHECKING:
     from bot.context import BotContext, Services

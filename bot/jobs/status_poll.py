@@ -14,17 +14,21 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot
 
-from bot.jobs.poller import PollerState, account_key
+from bot.jobs.poller import PollerState, account_key, record_status_poll
 from bot.panel import ItemError, OrderState, PanelRejected, PanelUnavailable
 from bot.services import tracking
 from bot.services.delivery import Delivery, deliver_by_user, send
-from bot.storage import Order, UserSettings
-from bot.views.notifications import open_order_keyboard, order_status_message
+from bot.storage import Order, StatusUpdate, UserSettings
+from bot.views.notifications import order_status_message
+from bot.views.orders import open_order_keyboard
 
 if TYPE_CHECKING:
     from bot.context import BotContext, Services
 
 log = logging.getLogger(__name__)
+
+# Due orders read, asked about (10 `status` requests of 100) and stored at a time.
+PAGE_SIZE = 1000
 
 
 async def run(context: BotContext) -> None:
@@ -39,17 +43,25 @@ async def run(context: BotContext) -> None:
 
 
 async def poll_orders(services: Services, state: PollerState) -> None:
-    """Ask the panel about every due order, one `status` request per 100 orders of an account."""
+    """Ask the panel about every due order, one `status` request per 100 orders of an account.
+
+    Every order due when the run starts is asked about in this run, a page at a time, so
+    memory stays bounded however many are due; each page's statuses are stored at once.
+    """
     now = datetime.now(UTC)
     asked = False
+    last: Order | None = None
     try:
-        for account_id, orders in (await services.db.orders.due_for_polling(now)).items():
-            asked = await _poll_account(services, account_id, orders, now) or asked
+        while page := await services.db.orders.due_for_polling(now, PAGE_SIZE, after=last):
+            for account_id, orders in page.items():
+                asked = await _poll_account(services, account_id, orders, now) or asked
+                last = orders[-1]
     except PanelUnavailable as error:
         await state.panel_unavailable(services.db, error)
         return
     if asked:
         await state.panel_answered(services.db)
+    await record_status_poll(services.db)
 
 
 async def _poll_account(services: Services, account_id: int, orders: list[Order], now: datetime) -> bool:
@@ -66,14 +78,16 @@ async def _poll_account(services: Services, account_id: int, orders: list[Order]
         log.warning("The panel refused status requests of account %s: %s", account_id, error)
         await tracking.postpone(db, orders, now=now)
         return True
-    unanswered = []
+    unanswered: list[Order] = []
+    updates: list[StatusUpdate] = []
     for panel_order_id, result in results.items():
         order = by_panel_id[panel_order_id]
         if isinstance(result, ItemError):
             log.info("No status for order %s (panel %s): %s", order.id, panel_order_id, result.message)
             unanswered.append(order)
         else:
-            await tracking.apply_status(db, order, result, now=now)
+            updates.append(tracking.status_update(order, result, now))
+    await db.orders.apply_statuses(updates, polled_at=now)
     await tracking.postpone(db, unanswered, now=now)
     return True
 

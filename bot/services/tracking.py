@@ -7,11 +7,12 @@ them and every id costs a slot in a batch.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from bot.panel import OrderState, OrderStatus
-from bot.storage import Database, Order
+from bot.storage import Database, Order, StatusUpdate
 
 # (minimum age, time between polls), oldest first; younger orders are polled on every run.
 POLL_SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
@@ -50,37 +51,42 @@ def refunded_amount(order: Order) -> Decimal | None:
     return refund if refund > 0 else None
 
 
+def status_update(order: Order, status: OrderStatus, now: datetime) -> StatusUpdate:
+    """What to store for a fresh panel status of `order`, polled at `now`, and when to ask again."""
+    return StatusUpdate(
+        order_id=order.id,
+        status=status.status,
+        final=status.state.is_final,
+        charge=status.charge,
+        start_count=status.start_count,
+        remains=status.remains,
+        currency=status.currency,
+        next_poll_at=next_poll_at(order.created_at, now),
+        stop_polling=not status.state.is_final and is_too_old(order, now),
+    )
+
+
 async def apply_status(
     db: Database, order: Order, status: OrderStatus, *, now: datetime | None = None
 ) -> Order:
     """Store a fresh panel status of `order` and schedule its next poll; return the order.
 
     The notification is not sent here: the stored status differs from the notified one
-    until the delivery step has told the user, which survives restarts.
+    until the delivery step has told the user, which survives restarts. The status job
+    stores whole batches instead: `db.orders.apply_statuses` with `status_update`s.
     """
     now = now or datetime.now(UTC)
-    updated = await db.orders.apply_status(
-        order.id,
-        status=status.status,
-        state_is_final=status.state.is_final,
-        charge=status.charge,
-        start_count=status.start_count,
-        remains=status.remains,
-        currency=status.currency,
-        polled_at=now,
-        next_poll_at=next_poll_at(order.created_at, now),
-    )
-    if not updated.final and is_too_old(updated, now):
-        updated = await db.orders.stop_polling(order.id)
-    return updated
+    return await db.orders.apply_status(status_update(order, status, now), polled_at=now)
 
 
 async def postpone(db: Database, orders: list[Order], *, now: datetime | None = None) -> None:
     """Move the next poll of orders the panel gave no status for ("Incorrect order ID")."""
     now = now or datetime.now(UTC)
+    retry_at: dict[datetime, list[int]] = defaultdict(list)
     for order in orders:
         if is_too_old(order, now):
             await db.orders.stop_polling(order.id)
         else:
-            later = max(next_poll_at(order.created_at, now), now + ITEM_ERROR_RETRY)
-            await db.orders.reschedule([order.id], polled_at=now, next_poll_at=later)
+            retry_at[max(next_poll_at(order.created_at, now), now + ITEM_ERROR_RETRY)].append(order.id)
+    for later, order_ids in retry_at.items():
+        await db.orders.reschedule(order_ids, polled_at=now, next_poll_at=later)

@@ -36,6 +36,11 @@ class AccountRepository:
 
     async def shared(self) -> Account:
         """Return the single row standing for the operator's key, creating it on first use."""
+        # Read on every step of a walk: only the first use needs the write lock.
+        async with self._db.reading() as session:
+            row = await session.fetch_one(f"SELECT {_COLUMNS} FROM accounts WHERE kind = 'shared'")
+        if row is not None:
+            return _account(row)
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(f"SELECT {_COLUMNS} FROM accounts WHERE kind = 'shared'")
             if row is not None:
@@ -153,7 +158,8 @@ class AccountRepository:
         return [_account(row) for row in rows]
 
     async def set_balance(self, account_id: int, balance: Decimal, currency: str | None) -> Account:
-        async with self._db.transaction() as tx:
+        # A copy of the panel's figure, fetched again at the next check: no need to sync it.
+        async with self._db.transaction(durable=False) as tx:
             now = time_to_db(tx.now())
             await tx.execute(
                 """

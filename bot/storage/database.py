@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ Params = Sequence[Any]
 
 # Waits for a lock held by another process (a backup, the sqlite3 shell) before failing.
 BUSY_TIMEOUT_MS = 5000
+_FULL, _NORMAL = "FULL", "NORMAL"
 
 
 class Session:
@@ -59,6 +60,11 @@ class Session:
         async with self._connection.execute(sql, params) as cursor:
             return cursor.rowcount
 
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run a statement once per row of parameters; return the number of rows changed."""
+        async with self._connection.executemany(sql, rows) as cursor:
+            return cursor.rowcount
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT; return the new row's id."""
         async with self._connection.execute(sql, params) as cursor:
@@ -76,13 +82,16 @@ class Database:
     """
 
     def __init__(
-        self, connection: aiosqlite.Connection, path: Path, vault: KeyVault, clock: Clock
+        self, connection: aiosqlite.Connection, path: Path, vault: KeyVault, clock: Clock, *, wal: bool = True
     ) -> None:
         self.path = path
         self.vault = vault
         self._connection = connection
         self._session = Session(connection, clock)
         self._lock = asyncio.Lock()
+        self._synchronous = _FULL  # as _configure leaves the connection
+        # Only the WAL journal keeps a NORMAL commit free of any risk of corruption.
+        self._may_skip_sync = wal
         self.users = UserRepository(self)
         self.accounts = AccountRepository(self, vault)
         self.orders = OrderRepository(self)
@@ -112,12 +121,12 @@ class Database:
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             connection.row_factory = sqlite3.Row
-            await _configure(connection)
+            wal = await _configure(connection)
             await migrate(connection, path)
         except BaseException:
             await connection.close()
             raise
-        database = cls(connection, path, vault, clock)
+        database = cls(connection, path, vault, clock, wal=wal)
         await database.accounts.warn_if_keys_unreadable()
         return database
 
@@ -137,9 +146,16 @@ class Database:
         await self.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Session]:
-        """Run statements atomically: commit on success, roll back on any exception."""
+    async def transaction(self, *, durable: bool = True) -> AsyncIterator[Session]:
+        """Run statements atomically: commit on success, roll back on any exception.
+
+        A durable transaction (the default) is on disk when the commit returns, with every
+        one before it. `durable=False` skips that disk sync for writes a power cut (never a
+        crash of the process) may take back: dialog steps, last-seen times, polled statuses.
+        Money records (orders' submit states, keys) stay durable.
+        """
         async with self._lock:
+            await self._set_synchronous(_NORMAL if self._may_skip_sync and not durable else _FULL)
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._session
@@ -149,6 +165,13 @@ class Database:
                     await self._connection.rollback()
                 raise
 
+    async def _set_synchronous(self, level: str) -> None:
+        # In WAL mode FULL syncs the log at each commit, NORMAL only at checkpoints; a FULL
+        # commit also makes every NORMAL one before it durable.
+        if self._synchronous != level:
+            await self._connection.execute(f"PRAGMA synchronous = {level}")
+            self._synchronous = level
+
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Session]:
         """Run read-only statements, never in the middle of another task's transaction."""
@@ -156,12 +179,15 @@ class Database:
             yield self._session
 
 
-async def _configure(connection: aiosqlite.Connection) -> None:
+async def _configure(connection: aiosqlite.Connection) -> bool:
+    """Set the connection up; return whether SQLite runs in WAL mode."""
     await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     async with connection.execute("PRAGMA journal_mode = WAL") as cursor:
         row = await cursor.fetchone()
-    if row is None or str(row[0]).lower() != "wal":
+    wal = row is not None and str(row[0]).lower() == "wal"
+    if not wal:
         log.warning("SQLite refused WAL mode (got %s); continuing without it", row and row[0])
     await connection.execute("PRAGMA foreign_keys = ON")
     # FULL: a committed "submitting" order must survive a power cut before `add` is sent.
-    await connection.execute("PRAGMA synchronous = FULL")
+    await connection.execute(f"PRAGMA synchronous = {_FULL}")
+    return wal

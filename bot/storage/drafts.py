@@ -37,14 +37,15 @@ class DraftRepository:
         return await self._write(user_id, state, data, keep_token=True)
 
     async def clear(self, user_id: int) -> None:
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(durable=False) as tx:
             await tx.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
 
     async def _write(
         self, user_id: int, state: str, data: Mapping[str, Any], *, keep_token: bool
     ) -> Draft:
         encoded = json_to_db(data)
-        async with self._db.transaction() as tx:
+        # A power cut may take back the last steps (never an order: orders are durable).
+        async with self._db.transaction(durable=False) as tx:
             await tx.execute(
                 f"""
                 INSERT INTO drafts (user_id, state, data, token, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -138,6 +138,24 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusUpdate:
+    """A panel status to store on one order, and when to ask about the order again.
+
+    None keeps a value the panel left out; `stop_polling` gives up on an order open too long.
+    """
+
+    order_id: int
+    status: str
+    final: bool
+    charge: Decimal | None
+    start_count: int | None
+    remains: int | None
+    currency: str | None
+    next_poll_at: datetime
+    stop_polling: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Refill:
     id: int
     order_id: int

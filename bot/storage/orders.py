@@ -27,7 +27,7 @@ from bot.storage.errors import (
     NotFoundError,
     OrderStateError,
 )
-from bot.storage.models import NewOrder, Order, ServiceSnapshot, SubmitState
+from bot.storage.models import NewOrder, Order, ServiceSnapshot, StatusUpdate, SubmitState
 
 if TYPE_CHECKING:
     from bot.storage.database import Database, Row, Session
@@ -124,6 +124,24 @@ class OrderRepository:
             order_id, SubmitState.UNKNOWN, SubmitState.PLACED, panel_order_id=panel_order_id
         )
 
+    async def mark_interrupted(self, message: str) -> list[Order]:
+        """Turn every order still `submitting` into `unknown` and return them, oldest first.
+
+        For start-up, when no `add` of this process is in flight: a row left `submitting`
+        was cut off by a crash. One statement in one transaction, so an order is turned (and
+        returned) exactly once, even if two callers race.
+        """
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                f"""
+                UPDATE orders SET submit_state = 'unknown', submit_error = ?, updated_at = ?
+                WHERE submit_state = 'submitting'
+                RETURNING {_COLUMNS}
+                """,
+                (message, time_to_db(tx.now())),
+            )
+        return sorted((_order(row) for row in rows), key=lambda order: order.id)
+
     async def _transition(
         self,
         order_id: int,
@@ -199,9 +217,16 @@ class OrderRepository:
         assert row is not None
         return int(row[0])
 
-    async def due_for_polling(self, now: datetime, limit: int = 500) -> dict[int, list[Order]]:
-        """Placed, open orders whose next poll time has come, most overdue first, grouped by
-        account id. Orders of disconnected accounts wait: their key is gone."""
+    async def due_for_polling(
+        self, now: datetime, limit: int = 1000, *, after: Order | None = None
+    ) -> dict[int, list[Order]]:
+        """Placed, open orders whose next poll time has come, grouped by account id; one page.
+
+        Pages run by account, then by panel order id (an account's orders stay together, so
+        they fill whole `status` batches); `after`, the last order of a page, gives the next.
+        Orders of disconnected accounts wait: their key is gone.
+        """
+        cursor = (0, 0) if after is None else (after.account_id, after.panel_order_id)
         async with self._db.reading() as session:
             rows = await session.fetch_all(
                 f"""
@@ -209,9 +234,10 @@ class OrderRepository:
                 WHERE orders.submit_state = 'placed' AND orders.final = 0
                   AND orders.polling_stopped = 0 AND orders.next_poll_at <= ?
                   AND accounts.connected = 1
-                ORDER BY orders.next_poll_at, orders.id LIMIT ?
+                  AND (orders.account_id, orders.panel_order_id) > (?, ?)
+                ORDER BY orders.account_id, orders.panel_order_id LIMIT ?
                 """,
-                (time_to_db(now), limit),
+                (time_to_db(now), *cursor, limit),
             )
         grouped: dict[int, list[Order]] = {}
         for row in rows:
@@ -219,63 +245,40 @@ class OrderRepository:
             grouped.setdefault(order.account_id, []).append(order)
         return grouped
 
-    async def apply_status(
-        self,
-        order_id: int,
-        *,
-        status: str,
-        state_is_final: bool,
-        charge: Decimal | None,
-        start_count: int | None,
-        remains: int | None,
-        currency: str | None,
-        polled_at: datetime,
-        next_poll_at: datetime,
-    ) -> Order:
-        """Store what the panel's `status` said; None keeps a value the panel left out."""
-        async with self._db.transaction() as tx:
-            changed = await tx.execute(
-                """
-                UPDATE orders SET
-                    status = ?, final = ?, charge = coalesce(?, charge),
-                    start_count = coalesce(?, start_count), remains = coalesce(?, remains),
-                    currency = coalesce(?, currency), last_polled_at = ?, next_poll_at = ?,
-                    updated_at = ?
-                WHERE id = ?
-                """,
-                (
-                    status,
-                    state_is_final,
-                    money_to_db(charge),
-                    start_count,
-                    remains,
-                    currency,
-                    time_to_db(polled_at),
-                    time_to_db(next_poll_at),
-                    time_to_db(tx.now()),
-                    order_id,
-                ),
-            )
-            _require_changed(changed, order_id)
-            return await _require(tx, order_id)
+    async def apply_status(self, update: StatusUpdate, *, polled_at: datetime) -> Order:
+        """Store what the panel's `status` said about one order; return the order as stored.
+
+        Polling bookkeeping is not synced to disk at once (see `Database.transaction`): a
+        status a power cut takes back is asked for again.
+        """
+        async with self._db.transaction(durable=False) as tx:
+            changed = await _store_statuses(tx, [update], polled_at)
+            _require_changed(changed, update.order_id)
+            return await _require(tx, update.order_id)
+
+    async def apply_statuses(self, updates: Sequence[StatusUpdate], *, polled_at: datetime) -> None:
+        """Store a whole batch of statuses in one transaction, like `apply_status`."""
+        if not updates:
+            return
+        async with self._db.transaction(durable=False) as tx:
+            await _store_statuses(tx, updates, polled_at)
 
     async def reschedule(
         self, order_ids: Sequence[int], *, polled_at: datetime | None, next_poll_at: datetime
     ) -> None:
         """Move the next poll of orders the panel gave no status for (errors, outages)."""
-        async with self._db.transaction() as tx:
-            for order_id in order_ids:
-                await tx.execute(
-                    """
-                    UPDATE orders SET last_polled_at = coalesce(?, last_polled_at), next_poll_at = ?
-                    WHERE id = ?
-                    """,
-                    (time_to_db(polled_at), time_to_db(next_poll_at), order_id),
-                )
+        async with self._db.transaction(durable=False) as tx:
+            await tx.execute_many(
+                """
+                UPDATE orders SET last_polled_at = coalesce(?, last_polled_at), next_poll_at = ?
+                WHERE id = ?
+                """,
+                [(time_to_db(polled_at), time_to_db(next_poll_at), order_id) for order_id in order_ids],
+            )
 
     async def stop_polling(self, order_id: int) -> Order:
         """Give up polling an order that stayed open too long (it is kept, not final)."""
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(durable=False) as tx:
             changed = await tx.execute(
                 "UPDATE orders SET polling_stopped = 1, updated_at = ? WHERE id = ?",
                 (time_to_db(tx.now()), order_id),
@@ -284,8 +287,11 @@ class OrderRepository:
             return await _require(tx, order_id)
 
     async def mark_notified(self, order_id: int, status: str) -> None:
-        """Remember the status the user was told about (or deliberately not told about)."""
-        async with self._db.transaction() as tx:
+        """Remember the status the user was told about (or deliberately not told about).
+
+        Not synced at once: after a power cut the last few changes may be told again.
+        """
+        async with self._db.transaction(durable=False) as tx:
             changed = await tx.execute(
                 "UPDATE orders SET notified_status = ? WHERE id = ?", (status, order_id)
             )
@@ -314,6 +320,14 @@ class OrderRepository:
         counts = dict.fromkeys(SubmitState, 0)
         counts.update({SubmitState(row[0]): int(row[1]) for row in rows})
         return counts
+
+    async def count_placed_by_status(self) -> dict[str | None, int]:
+        """Placed orders per status as the panel last wrote it (None: not polled yet)."""
+        async with self._db.reading() as session:
+            rows = await session.fetch_all(
+                "SELECT status, count(*) FROM orders WHERE submit_state = 'placed' GROUP BY status"
+            )
+        return {row[0]: int(row[1]) for row in rows}
 
     async def list_unknown(self) -> list[Order]:
         """Orders waiting for an admin to resolve them, oldest first."""
@@ -354,6 +368,37 @@ async def _check_panel_id_free(session: Session, account_id: int, panel_order_id
     )
     if row is not None:
         raise DuplicatePanelOrder(panel_order_id, row["id"])
+
+
+async def _store_statuses(session: Session, updates: Sequence[StatusUpdate], polled_at: datetime) -> int:
+    """Write panel statuses (None keeps a stored value); return how many orders changed."""
+    now = time_to_db(session.now())
+    return await session.execute_many(
+        """
+        UPDATE orders SET
+            status = ?, final = ?, charge = coalesce(?, charge),
+            start_count = coalesce(?, start_count), remains = coalesce(?, remains),
+            currency = coalesce(?, currency), polling_stopped = polling_stopped OR ?,
+            last_polled_at = ?, next_poll_at = ?, updated_at = ?
+        WHERE id = ?
+        """,
+        [
+            (
+                update.status,
+                update.final,
+                money_to_db(update.charge),
+                update.start_count,
+                update.remains,
+                update.currency,
+                update.stop_polling,
+                time_to_db(polled_at),
+                time_to_db(update.next_poll_at),
+                now,
+                update.order_id,
+            )
+            for update in updates
+        ],
+    )
 
 
 def _require_changed(changed: int, order_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.storage.codec import money_from_db, money_to_db, parse_time, time_to_db
@@ -31,7 +32,7 @@ class UserRepository:
         The hint (Telegram's language_code, already mapped to a supported language by the
         caller) is stored only while no language is known; a chosen language is kept.
         """
-        async with self._db.transaction() as tx:
+        async with self._db.transaction(durable=False) as tx:
             now = time_to_db(tx.now())
             await tx.execute(
                 """
@@ -44,6 +45,23 @@ class UserRepository:
                 (user_id, language_code_hint, now, now),
             )
             return await _require(tx, user_id)
+
+    async def seen(self, user_id: int, language_code_hint: str | None, *, within: timedelta) -> User:
+        """Record that the user wrote, as `upsert_seen` does, unless it would change nothing
+        but the time: a reachable user whose language is known (or no hint came), last seen
+        less than `within` ago. Then it is one read, not a committed write per update.
+        """
+        async with self._db.reading() as session:
+            user = await _get(session, user_id)
+            now = session.now()
+        if (
+            user is not None
+            and user.active
+            and (user.language is not None or language_code_hint is None)
+            and now - user.last_seen_at < within
+        ):
+            return user
+        return await self.upsert_seen(user_id, language_code_hint)
 
     async def set_language(self, user_id: int, language: str) -> User:
         async with self._db.transaction() as tx:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.jobs import polling_paused_since, status_poll
-from bot.jobs.poller import STATUS_POLLER
+from bot.jobs.poller import STATUS_POLLER, last_status_poll
 from bot.sandbox import Fault, SandboxPanel
 from tests.jobs.support import Pollers, bot_settings
 from tests.support.harness import BotHarness
@@ -181,6 +181,26 @@ async def test_a_panel_outage_sends_nothing_backs_off_and_recovers(pollers: Poll
     assert await polling_paused_since(db) is None
     (text,) = pollers.texts(ALICE)
     assert "In progress" in text
+
+
+async def test_the_last_finished_poll_is_recorded_and_an_outage_keeps_the_record(pollers: Pollers) -> None:
+    await pollers.user(ALICE)
+    await pollers.place(ALICE)
+    await pollers.started()
+    db = pollers.services.db
+    at_start = await last_status_poll(db)
+    assert at_start is not None, "the start-up run finished a poll"
+
+    pollers.panel.inject(Fault.HTML_502, times=None)
+    await pollers.run(STATUS_POLLER)
+    assert pollers.state(STATUS_POLLER).failures == 1
+    assert await last_status_poll(db) == at_start
+
+    pollers.panel.clear_faults()
+    for _ in range(pollers.state(STATUS_POLLER).runs_to_skip + 1):
+        await pollers.run(STATUS_POLLER)
+    recovered = await last_status_poll(db)
+    assert recovered is not None and recovered > at_start
 
 
 async def test_a_refused_key_postpones_its_orders_only(pollers: Pollers) -> None:

@@ -17,6 +17,7 @@ from bot.storage import (
     Order,
     OrderStateError,
     ServiceSnapshot,
+    StatusUpdate,
     SubmitState,
 )
 from tests.storage.helpers import START, FakeClock, new_order, personal_account, placed_order
@@ -214,14 +215,14 @@ async def apply(
         "currency": None,
     }
     fields.update(values)
-    return await db.orders.apply_status(
+    update = StatusUpdate(
         order_id,
         status=status,
-        state_is_final=final,
-        polled_at=START,
+        final=final,
         next_poll_at=next_poll_at,
         **fields,  # type: ignore[arg-type]
     )
+    return await db.orders.apply_status(update, polled_at=START)
 
 
 async def test_list_for_user_newest_first_with_paging_and_filter(
@@ -256,20 +257,34 @@ async def test_count_by_state(db: Database, account: Account) -> None:
     }
 
 
+async def test_count_placed_by_status(db: Database, account: Account) -> None:
+    assert await db.orders.count_placed_by_status() == {}
+    await make_history(db, account)  # placed: one never polled, one Completed; three not placed
+    for panel_order_id, status in ((3, "In progress"), (4, "In progress"), (5, "inprogress")):
+        order = await placed_order(db, 1, account.id, panel_order_id)
+        await apply(db, order.id, status)
+    assert await db.orders.count_placed_by_status() == {
+        None: 1,
+        "Completed": 1,
+        "In progress": 2,
+        "inprogress": 1,  # as the panel wrote it: telling spellings apart is not storage's job
+    }
+
+
 async def test_apply_status_stores_the_panel_values(db: Database, account: Account) -> None:
     order = await placed_order(db, 1, account.id, 555)
     polled = START + timedelta(minutes=1)
-    updated = await db.orders.apply_status(
+    update = StatusUpdate(
         order.id,
         status="In progress",
-        state_is_final=False,
+        final=False,
         charge=Decimal("0.27819"),
         start_count=3572,
         remains=157,
         currency="USD",
-        polled_at=polled,
         next_poll_at=polled + timedelta(minutes=5),
     )
+    updated = await db.orders.apply_status(update, polled_at=polled)
     assert updated.status == "In progress" and not updated.final
     assert updated.charge == Decimal("0.27819") and str(updated.charge) == "0.27819"
     assert (updated.start_count, updated.remains) == (3572, 157)
