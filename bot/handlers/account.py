@@ -16,14 +16,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter, dialog_of
-from bot.handlers.order import show
+from bot.handlers.replies import show
 from bot.panel import PanelRejected, PanelUnavailable
 from bot.services import keys
 from bot.services.accounts import access_for_user
 from bot.storage import Draft
 from bot.views import callbacks
 from bot.views.account import balance_text, connect_prompt, connect_result, no_account
-from bot.views.order import Screen
+from bot.views.common import Screen
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ async def connect_command(update: Update, context: BotContext) -> None:
         assert message is not None and message.text is not None
         _, *rest = message.text.split(maxsplit=1)
         if rest:
-            await _take_key(update, context, rest[0])
+            await take_key(update, context, rest[0])
             return
     await context.services.db.drafts.start(_user_id(update), WAITING_FOR_KEY, {})
     prompt = connect_prompt(context.tr, context.services.settings.panel_name)
@@ -101,11 +101,14 @@ async def on_key_text(update: Update, context: BotContext, draft: Draft) -> None
     """Takes the text the user sent while asked for their key as the key."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    await _take_key(update, context, message.text)
+    await take_key(update, context, message.text)
 
 
-async def _take_key(update: Update, context: BotContext, text: str) -> None:
-    """Delete the message, check the key with the panel, store it if the panel takes it."""
+async def take_key(update: Update, context: BotContext, text: str) -> None:
+    """Delete the message, check the key with the panel, store it if the panel takes it.
+
+    Also for a key pasted outside the dialog (see `bot.handlers.common.text_fallback`).
+    """
     services = context.services
     user_id = _user_id(update)
     deleted = await _delete_key_message(update)

@@ -15,8 +15,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.handlers.common import stale_button, unknown_command
 from bot.handlers.dialogs import DialogRouter
-from bot.handlers.order import Tap, show
-from bot.jobs.poller import polling_paused_since
+from bot.handlers.replies import Tap, show
+from bot.jobs.poller import last_status_poll, polling_paused_since
 from bot.services import admin
 from bot.services.delivery import push
 from bot.storage import Draft, Order
@@ -32,7 +32,7 @@ from bot.views.admin import (
     stats_screen,
     user_told_resolved,
 )
-from bot.views.order import Screen
+from bot.views.common import Screen
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,15 @@ def _is_admin(update: Update, context: BotContext) -> bool:
 
 
 async def stats_command(update: Update, context: BotContext) -> None:
-    """Shows users, orders by state, unknown orders, polling and panel health."""
+    """Shows users, orders by state and by panel status, unknown orders, polling and panel health."""
     if not _is_admin(update, context):
         await unknown_command(update, context)
         return
     services = context.services
     stats = await admin.collect_stats(services.db, services.panel)
     paused_since = await polling_paused_since(services.db)
-    screen = stats_screen(context.tr, stats, paused_since=paused_since)
+    last_poll = await last_status_poll(services.db)
+    screen = stats_screen(context.tr, stats, paused_since=paused_since, last_poll=last_poll)
     await show(update, context, screen, edit=False)
 
 

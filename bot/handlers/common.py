@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -19,13 +20,19 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.handlers.account import take_key
 from bot.handlers.dialogs import DialogRouter
 from bot.i18n import Html
 from bot.services.accounts import access_for_user
+from bot.services.keys import looks_like_pasted_key
 from bot.views import callbacks
 from bot.views.common import bot_commands, language_keyboard, main_menu_keyboard
 
 log = logging.getLogger(__name__)
+
+# How stale a user's last-seen time may get: within it, an update reads the user but writes nothing.
+SEEN_REFRESH = timedelta(minutes=10)
+
 
 async def gate(update: Update, context: BotContext) -> None:
     """Lets private chats through with the user loaded; answers groups once, then ignores them."""
@@ -36,8 +43,9 @@ async def gate(update: Update, context: BotContext) -> None:
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
     services = context.services
-    record = await services.db.users.upsert_seen(user.id, services.i18n.resolve(user.language_code))
-    language = record.language or services.i18n.resolve(user.language_code)
+    hint = services.i18n.resolve(user.language_code)
+    record = await services.db.users.seen(user.id, hint, within=SEEN_REFRESH)
+    language = record.language or hint
     context.set_user(record, services.i18n.translator(language))
 
 
@@ -129,16 +137,20 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 
 def text_fallback(router: DialogRouter) -> Callable[[Update, BotContext], Awaitable[None]]:
-    """Build the handler that gives free text to the user's dialog, or a hint."""
+    """Build the handler that gives free text to the user's dialog, a pasted key to /connect,
+    or a hint."""
 
     async def on_text(update: Update, context: BotContext) -> None:
-        """Passes the text to the current dialog, or says how to start one."""
+        """Passes the text to the current dialog, connects a key pasted without /connect
+        (deleting it first, as /connect does), or says how to start a dialog."""
         if await router.route(update, context):
             return
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(
-            context.tr("menu-prompt"), reply_markup=main_menu_keyboard(context.tr)
-        )
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        if looks_like_pasted_key(message.text.strip()):
+            await take_key(update, context, message.text)
+            return
+        await message.reply_text(context.tr("menu-prompt"), reply_markup=main_menu_keyboard(context.tr))
 
     return on_text
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter, dialog_of
+from bot.handlers.replies import Tap, show
 from bot.i18n import Html
 from bot.panel import FieldKind, PanelError, Service
 from bot.services.accounts import AccountAccess, access_for_user
@@ -52,8 +52,10 @@ from bot.services.ordering import (
     submit,
     today_utc,
 )
+from bot.services.unknown_orders import tell_admins
 from bot.storage import Draft, Order
 from bot.views import callbacks
+from bot.views.common import Screen
 from bot.views.order import (
     BACK,
     CANCEL,
@@ -69,8 +71,6 @@ from bot.views.order import (
     SKIP,
     START,
     Funds,
-    Screen,
-    admin_unknown_text,
     already_submitted_screen,
     ambiguous_screen,
     categories_screen,
@@ -89,29 +89,6 @@ from bot.views.order import (
 log = logging.getLogger(__name__)
 
 
-class Tap:
-    """A pressed button, answered exactly once: early before slow work, or with a notice."""
-
-    def __init__(self, query: CallbackQuery) -> None:
-        self.query = query
-        self.answered = False
-
-    async def ack(self) -> None:
-        """Answer now (Telegram shows a spinner until then) unless already done."""
-        if not self.answered:
-            self.answered = True
-            await self.query.answer()
-
-    async def notice(self, context: BotContext, message_id: str, **values: object) -> None:
-        """Tell the user something short: an alert if still possible, else a message."""
-        if not self.answered:
-            self.answered = True
-            await self.query.answer(context.tr.plain(message_id, **values), show_alert=True)
-            return
-        assert self.query.message is not None
-        await context.bot.send_message(self.query.message.chat.id, context.tr(message_id, **values))
-
-
 @dataclass(frozen=True)
 class Walk:
     """What every step needs: whose account, its catalog, and its currency if known."""
@@ -124,24 +101,6 @@ class Walk:
 def _user_id(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
-
-
-async def show(update: Update, context: BotContext, screen: Screen, *, edit: bool) -> None:
-    """Edit the pressed button's message into `screen`, or send it as a new message."""
-    query = update.callback_query
-    if edit and query is not None and isinstance(query.message, Message):
-        if query.message.text_html == screen.text and query.message.reply_markup == screen.keyboard:
-            return  # pressing the button that shows this very screen: Telegram refuses no-op edits
-        try:
-            await query.edit_message_text(screen.text, reply_markup=screen.keyboard)
-            return
-        except BadRequest as error:
-            if "not modified" in error.message:
-                return
-            # Too old to edit, or deleted: the new screen comes as a new message.
-            log.info("could not edit message, sending instead: %s", error.message)
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, screen.text, reply_markup=screen.keyboard)
 
 
 async def _open_walk(update: Update, context: BotContext, tap: Tap | None) -> Walk | None:
@@ -562,18 +521,11 @@ async def _confirm(update: Update, context: BotContext, tap: Tap, walk: Walk, to
 
 
 async def _tell_admins(update: Update, context: BotContext, order: Order, message: str) -> None:
-    """Ask every admin to check an order whose outcome is unknown."""
-    services = context.services
+    """Ask every admin to check an order whose outcome is unknown, naming who placed it."""
     user = update.effective_user
     assert user is not None
     label = f"{user.full_name} (@{user.username}, {user.id})" if user.username else f"{user.full_name} ({user.id})"
-    for admin_id in services.settings.admin_ids:
-        admin = await services.db.users.get(admin_id)
-        tr = services.i18n.translator(admin.language if admin is not None else None)
-        try:
-            await context.bot.send_message(admin_id, admin_unknown_text(tr, order, label, message))
-        except TelegramError as error:
-            log.warning("admin %s not told about unknown order %s: %s", admin_id, order.id, error)
+    await tell_admins(context.services, context.bot, order, label, message)
 
 
 async def show_confirmation_for_repeat(update: Update, context: BotContext, order: Order) -> None:

@@ -18,7 +18,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter
-from bot.handlers.order import Tap, show, show_confirmation_for_repeat
+from bot.handlers.order import show_confirmation_for_repeat
+from bot.handlers.replies import Tap, show
 from bot.i18n import Html, Translator
 from bot.panel import PanelRejected, PanelUnavailable
 from bot.services.accounts import AccountAccess, access_for_user
@@ -33,7 +34,7 @@ from bot.services.orders import (
 from bot.storage import Order
 from bot.views import callbacks
 from bot.views.account import no_account
-from bot.views.order import Screen
+from bot.views.common import Screen
 from bot.views.orders import (
     AGAIN,
     CANCEL,

@@ -14,10 +14,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter, dialog_of
-from bot.handlers.order import Tap, show
+from bot.handlers.replies import Tap, show
 from bot.storage import Account, Draft, UserSettings
 from bot.views import callbacks
-from bot.views.order import Screen
+from bot.views.common import Screen
 from bot.views.settings import (
     DEFAULT,
     MUTE,

@@ -7,11 +7,12 @@ or failed. Nothing here resends an order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Settings
-from bot.panel import PanelClient, PanelRejected, PanelUnavailable
+from bot.panel import OrderState, PanelClient, PanelRejected, PanelUnavailable
 from bot.services import tracking
 from bot.services.accounts import key_for_account
 from bot.storage import (
@@ -31,6 +32,8 @@ class Stats:
     users: int
     reachable_users: int
     orders_by_state: dict[SubmitState, int]
+    # Placed orders by their last panel status, normalised; None: not polled yet.
+    placed_by_state: dict[OrderState | None, int]
     unknown: tuple[Order, ...]
     panel_errors_last_hour: int
     panel_last_success: datetime | None
@@ -45,12 +48,22 @@ async def collect_stats(db: Database, panel: PanelClient) -> Stats:
         users=await db.users.count(),
         reachable_users=await db.users.count(active=True),
         orders_by_state=await db.orders.count_by_state(),
+        placed_by_state=by_state(await db.orders.count_placed_by_status()),
         unknown=tuple(await db.orders.list_unknown()),
         panel_errors_last_hour=health.errors_last_hour(),
         panel_last_success=health.last_success,
         panel_last_error=health.last_error,
         panel_last_error_message=health.last_error_message,
     )
+
+
+def by_state(by_status: Mapping[str | None, int]) -> dict[OrderState | None, int]:
+    """Add up the counts of panel statuses that mean the same ("Canceled", "Refunded")."""
+    counts: dict[OrderState | None, int] = {}
+    for status, count in by_status.items():
+        state = None if status is None else OrderState.parse(status)
+        counts[state] = counts.get(state, 0) + count
+    return counts
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,20 @@ from bot.storage import Account, Database
 
 # Panel keys are long random tokens; anything with spaces or far off that length is not one.
 _KEY_SHAPE = re.compile(r"[\x21-\x7e]{8,256}")
+# Text sent outside /connect is taken for a key only if it looks generated: one long word of
+# letters and digits (dashes and underscores allowed) with both in it. Words, links and
+# order numbers are not, so the bot never deletes them or sends them to the panel.
+_PASTED_KEY_SHAPE = re.compile(r"(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9_-]{20,256}")
 
 
 def looks_like_key(text: str) -> bool:
     """Whether the text could be an API key: 8 to 256 printable ASCII characters, no spaces."""
     return _KEY_SHAPE.fullmatch(text) is not None
+
+
+def looks_like_pasted_key(text: str) -> bool:
+    """Whether text nobody asked for is most likely an API key pasted into the chat."""
+    return looks_like_key(text) and _PASTED_KEY_SHAPE.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

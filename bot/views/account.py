@@ -11,7 +11,7 @@ from bot.i18n import Html, Translator
 from bot.panel import Balance
 from bot.services.keys import CannotCheck, Connected, ConnectResult, KeyRefused
 from bot.views.callbacks import MENU, pack
-from bot.views.order import Screen, money
+from bot.views.common import Screen, money
 
 
 def no_account(tr: Translator, panel: str) -> Screen:

@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Html, Translator
+from bot.panel import OrderState
 from bot.services.admin import (
     UNKNOWN_SHOWN,
     CannotVerify,
@@ -20,8 +21,14 @@ from bot.services.admin import (
 )
 from bot.storage import Order, SubmitState
 from bot.views.callbacks import ADMIN, pack
-from bot.views.order import Screen, shorten
-from bot.views.orders import OPEN, order_button, order_number, status_text
+from bot.views.common import Screen, shorten
+from bot.views.orders import (
+    open_order_keyboard,
+    order_number,
+    order_state_label,
+    quantity_text,
+    status_text,
+)
 
 # adm:<action>:<local order id>[:yes]
 PLACED = "placed"  # ask for the panel id
@@ -32,8 +39,11 @@ LINK_LENGTH = 120
 MESSAGE_LENGTH = 200
 
 
-def stats_screen(tr: Translator, stats: Stats, *, paused_since: datetime | None) -> Screen:
-    """The bot's numbers, then the unknown orders, each with its two ways out."""
+def stats_screen(
+    tr: Translator, stats: Stats, *, paused_since: datetime | None, last_poll: datetime | None
+) -> Screen:
+    """The bot's numbers (users, orders, polling, panel health), then the unknown orders,
+    each with its two ways out."""
     counts = stats.orders_by_state
     lines = [
         tr("stats-title"),
@@ -45,6 +55,8 @@ def stats_screen(tr: Translator, stats: Stats, *, paused_since: datetime | None)
             unknown=tr.number(counts[SubmitState.UNKNOWN]),
             submitting=tr.number(counts[SubmitState.SUBMITTING]),
         ),
+        *_placed_by_state(tr, stats.placed_by_state),
+        tr("stats-last-poll", time=tr.datetime(last_poll)) if last_poll else tr("stats-last-poll-never"),
         _last_answer(tr, stats.panel_last_success),
     ]
     if paused_since is not None:
@@ -75,8 +87,34 @@ def stats_screen(tr: Translator, stats: Stats, *, paused_since: datetime | None)
     return Screen(Html("\n".join(lines)), InlineKeyboardMarkup(rows) if rows else None)
 
 
+def _placed_by_state(tr: Translator, counts: dict[OrderState | None, int]) -> list[Html]:
+    """Placed orders still running, then finished ones, each group by status."""
+    lines: list[Html] = []
+    for heading, final in (("stats-placed-active", False), ("stats-placed-final", True)):
+        group = [
+            (state, counts[state])
+            for state in (None, *OrderState)
+            if state in counts and (state is not None and state.is_final) == final
+        ]
+        lines.append(tr(heading, count=tr.number(sum(count for _state, count in group))))
+        lines += [
+            tr("stats-status-count", status=_state_label(tr, state), count=tr.number(count))
+            for state, count in group
+        ]
+    return lines
+
+
+def _state_label(tr: Translator, state: OrderState | None) -> Html:
+    if state is None:
+        return tr("stats-status-not-polled")
+    if state is OrderState.FAILED:
+        return tr("stats-status-failed")
+    label = order_state_label(tr, state)
+    return label if label is not None else tr("stats-status-other")
+
+
 def _last_answer(tr: Translator, moment: datetime | None) -> Html:
-    """When the panel last answered: polls are most of its traffic, so this is the last poll."""
+    """When the panel last answered anything: a poll, an order, a balance."""
     return tr("stats-last-answer", time=tr.datetime(moment)) if moment else tr("stats-last-answer-never")
 
 
@@ -86,7 +124,7 @@ def _unknown_item(tr: Translator, order: Order) -> Html:
         number=order.id,
         user=order.user_id,
         service=shorten(order.service.name, SERVICE_LENGTH),
-        quantity=tr.number(order.quantity) if order.quantity is not None else "—",
+        quantity=quantity_text(tr, order),
         date=tr.datetime(order.created_at),
         link=shorten(order.link or "—", LINK_LENGTH),
         message=shorten(order.submit_error or "—", MESSAGE_LENGTH),
@@ -133,7 +171,7 @@ def user_told_resolved(tr: Translator, order: Order) -> Screen:
         text = tr("resolve-user-placed", number=order.id, panel_id=order_number(order))
     else:
         text = tr("resolve-user-failed", number=order.id, date=tr.datetime(order.created_at))
-    return Screen(text, InlineKeyboardMarkup([[order_button(tr, "button-open-order", order, OPEN)]]))
+    return Screen(text, open_order_keyboard(tr, order))
 
 
 def resolve_usage(tr: Translator) -> Html:

@@ -1,12 +1,15 @@
-"""Texts and keyboards shared by every feature: main menu, language picker, help."""
+"""What every feature's views share: the screen type, money and shortened text, the main
+menu, the language picker and the command menu."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import NamedTuple
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.views import callbacks
 
 # The command menu, in the order users see it; descriptions come from `command-<name>`.
@@ -32,6 +35,23 @@ MAIN_MENU = (
     ("language", "menu-language"),
     ("help", "menu-help"),
 )
+
+
+class Screen(NamedTuple):
+    """A message to show: HTML text and its inline keyboard (None for none)."""
+
+    text: Html
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def money(tr: Translator, amount: Decimal, currency: str | None) -> str:
+    """An amount in the account's currency, or a bare number when the currency is unknown."""
+    return tr.money(amount, currency) if currency else tr.number(amount)
 
 
 def main_menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:

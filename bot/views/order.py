@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -38,7 +38,9 @@ from bot.services.ordering import (
     order_runs,
 )
 from bot.storage import Order
-from bot.views.callbacks import CATEGORY, CATEGORY_PAGE, ORDER, ORDER_STEP, SERVICE, pack
+from bot.views.callbacks import CATEGORY, CATEGORY_PAGE, ORDER_STEP, SERVICE, pack
+from bot.views.common import Screen, money, shorten
+from bot.views.orders import open_order_keyboard, quantity_text
 
 T = TypeVar("T")
 
@@ -150,13 +152,6 @@ CHOICE_LABELS: Mapping[tuple[str, str], str] = {
 EXAMPLE_DAYS_AHEAD = 30
 
 
-class Screen(NamedTuple):
-    """A message to show: HTML text and its inline keyboard (None for none)."""
-
-    text: Html
-    keyboard: InlineKeyboardMarkup | None = None
-
-
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list: its items, its number (from 0) and how many pages there are."""
@@ -177,16 +172,6 @@ def paginate(items: Sequence[T], page: int, size: int) -> Page[T] | None:
 def page_of(items: Sequence[T], item: T, size: int) -> int:
     """The page an item of the list is on."""
     return items.index(item) // size
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut text to `limit` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def money(tr: Translator, amount: Decimal, currency: str | None) -> str:
-    """An amount in the account's currency, or a bare number when the currency is unknown."""
-    return tr.money(amount, currency) if currency else tr.number(amount)
 
 
 def walk_button(tr: Translator, message_id: str, *parts: str | int) -> InlineKeyboardButton:
@@ -377,9 +362,19 @@ def display_value(tr: Translator, form_field: FormField | None, value: Answer) -
         return _flag(tr, value)
     if form_field is not None and form_field.kind is FieldKind.CHOICE and isinstance(value, str):
         return Html(html.escape(choice_label(tr, form_field, value)))
+    if form_field is not None and form_field.kind is FieldKind.DATE and isinstance(value, str):
+        return Html(html.escape(_typed_day(tr, value)))
     if isinstance(value, int):
         return Html(tr.number(value))
     return Html(html.escape(shorten(str(value), VALUE_LENGTH)))
+
+
+def _typed_day(tr: Translator, value: str) -> str:
+    """A day/month/year answer written the way the user's language writes dates."""
+    try:
+        return tr.date(datetime.strptime(value, "%d/%m/%Y"))
+    except ValueError:  # not a date the form wrote: show it as it is
+        return shorten(value, VALUE_LENGTH)
 
 
 def prompt_screen(
@@ -531,14 +526,10 @@ def edit_screen(tr: Translator, service: Service, draft: OrderDraft) -> Screen:
     )
 
 
-def open_order_keyboard(tr: Translator, order: Order) -> InlineKeyboardMarkup:
-    return _keyboard([InlineKeyboardButton(tr.plain("button-open-order"), callback_data=pack(ORDER, order.id, "open"))])
-
-
 def placed_screen(tr: Translator, order: Order) -> Screen:
     assert order.panel_order_id is not None
     return Screen(
-        tr("order-placed", number=order.id, panel_id=order.panel_order_id), open_order_keyboard(tr, order)
+        tr("order-placed", panel_id=order.panel_order_id), open_order_keyboard(tr, order)
     )
 
 
@@ -567,7 +558,7 @@ def admin_unknown_text(tr: Translator, order: Order, user_label: str, message: s
         service=shorten(order.service.name, CARD_NAME_LENGTH),
         service_id=order.service.service_id,
         link=shorten(order.link or "—", VALUE_LENGTH),
-        quantity=tr.number(order.quantity) if order.quantity is not None else "—",
+        quantity=quantity_text(tr, order),
         message=shorten(message, VALUE_LENGTH),
     )
 

@@ -1,5 +1,5 @@
-"""Texts and keyboards of a user's orders: history pages, the order card, refills, and the
-per-order answers of /status, /refill and /cancel_orders.
+"""Texts and keyboards of a user's orders: history pages, the order card, refills, the
+per-order answers of /status, /refill and /cancel_orders, and the panel's statuses in words.
 
 Orders are numbered as the panel numbers them (the number /status takes); an order the panel
 never confirmed has no such number and shows the bot's own instead.
@@ -13,7 +13,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Html, Translator
-from bot.panel import CancelResult, OrderStatus
+from bot.panel import CancelResult, OrderState, OrderStatus, RefillState
 from bot.services.orders import (
     MAX_IDS,
     ItemAnswer,
@@ -25,8 +25,7 @@ from bot.services.orders import (
 )
 from bot.storage import Order, SubmitState
 from bot.views.callbacks import ORDER, ORDERS_PAGE, pack
-from bot.views.notifications import order_status_label, refill_status_label
-from bot.views.order import Screen, money, shorten
+from bot.views.common import Screen, money, shorten
 
 T = TypeVar("T")
 
@@ -57,11 +56,51 @@ _SUBMIT_STATE_LABELS = {
     SubmitState.UNKNOWN: "order-state-unknown",
     SubmitState.FAILED: "order-state-failed",
 }
+_ORDER_STATE_MESSAGES = {
+    OrderState.PENDING: "status-pending",
+    OrderState.IN_PROGRESS: "status-in-progress",
+    OrderState.PROCESSING: "status-processing",
+    OrderState.COMPLETED: "status-completed",
+    OrderState.PARTIAL: "status-partial",
+    OrderState.CANCELED: "status-canceled",
+}
+_REFILL_STATE_MESSAGES = {
+    RefillState.PENDING: "refill-status-pending",
+    RefillState.IN_PROGRESS: "refill-status-in-progress",
+    RefillState.COMPLETED: "refill-status-completed",
+    RefillState.REJECTED: "refill-status-rejected",
+    RefillState.CANCELED: "refill-status-cancelled",
+    RefillState.ERROR: "refill-status-error",
+}
+
+
+def order_state_label(tr: Translator, state: OrderState) -> Html | None:
+    """A normalised order state in the user's language; None for states without a word of
+    their own (failed, unrecognised): the panel's own words say more."""
+    message_id = _ORDER_STATE_MESSAGES.get(state)
+    return tr(message_id) if message_id else None
+
+
+def order_status_label(tr: Translator, status: str) -> Html:
+    """The panel's order status in the user's language; an unknown one as the panel wrote it."""
+    label = order_state_label(tr, OrderState.parse(status))
+    return label if label is not None else tr("status-unknown", status=status)
+
+
+def refill_status_label(tr: Translator, status: str) -> Html:
+    """The panel's refill status in the user's language; an unknown one as the panel wrote it."""
+    message_id = _REFILL_STATE_MESSAGES.get(RefillState.parse(status))
+    return tr(message_id) if message_id else tr("refill-status-unknown", status=status)
 
 
 def order_button(tr: Translator, message_id: str, order: Order, action: str) -> InlineKeyboardButton:
     """A button acting on one order (`ord:<id>:<action>`)."""
     return InlineKeyboardButton(tr.plain(message_id), callback_data=pack(ORDER, order.id, action))
+
+
+def open_order_keyboard(tr: Translator, order: Order) -> InlineKeyboardMarkup:
+    """One button leading to the order card (under placed orders and notifications)."""
+    return InlineKeyboardMarkup([[order_button(tr, "button-open-order", order, OPEN)]])
 
 
 def order_number(order: Order) -> int:
@@ -85,7 +124,8 @@ def _amount(tr: Translator, order: Order) -> str:
     return money(tr, order.charge if order.charge is not None else order.expected_price, order.currency)
 
 
-def _quantity(tr: Translator, order: Order) -> str:
+def quantity_text(tr: Translator, order: Order) -> str:
+    """The ordered quantity, or a dash for types that have none (packages, subscriptions)."""
     return tr.number(order.quantity) if order.quantity is not None else "—"
 
 
@@ -118,7 +158,7 @@ def _list_item(tr: Translator, order: Order) -> Html:
         tr("orders-item-service", service=shorten(order.service.name, SERVICE_LENGTH)),
         tr(
             "orders-item-details",
-            quantity=_quantity(tr, order),
+            quantity=quantity_text(tr, order),
             charge=_amount(tr, order),
             date=tr.datetime(order.created_at),
         ),
@@ -173,7 +213,7 @@ def order_card_screen(tr: Translator, card: OrderCard) -> Screen:
     ]
     if order.link:
         lines.append(tr("orders-item-link", link=shorten(order.link, CARD_LINK_LENGTH)))
-    lines.append(tr("order-card-quantity", quantity=_quantity(tr, order)))
+    lines.append(tr("order-card-quantity", quantity=quantity_text(tr, order)))
     lines.append(tr("order-card-status", status=status_text(tr, order)))
     if order.start_count is not None:
         lines.append(tr("order-card-start-count", count=tr.number(order.start_count)))

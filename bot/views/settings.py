@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Html, Translator
 from bot.storage import UserSettings
 from bot.views.callbacks import MENU, SETTINGS, pack
-from bot.views.order import Screen, money
+from bot.views.common import Screen, money
 
 # set:<setting>[:<value>]
 TOGGLES = (

@@ -14,15 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
-from bot.context import Services
-from bot.jobs.poller import POLLERS, PollerState
 from bot.sandbox import SandboxPanel
 from bot.storage import NewOrder, Order, ServiceSnapshot
-from tests.support.fake_chats import SimulatedUser
 from tests.support.fixtures import SANDBOX_API_KEY
 from tests.support.harness import BotHarness
+from tests.support.running_bot import RunningBot
 
 SHARED_KEY = SANDBOX_API_KEY
 ADMIN_ID = 900
@@ -46,35 +42,12 @@ def bot_settings(**overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
-class Shop:
+class Shop(RunningBot):
     """The running bot, the sandbox behind it, and shortcuts to set up orders."""
 
     def __init__(self, harness: BotHarness, panel: SandboxPanel) -> None:
-        self.harness = harness
-        self.panel = panel
+        super().__init__(harness, panel)
         self._links = itertools.count(1)
-
-    @property
-    def services(self) -> Services:
-        services: Services = self.harness.app.bot_data["services"]
-        return services
-
-    async def started(self) -> None:
-        """Wait until every poller finished its start-up run, so none runs during the test."""
-
-        def state(name: str) -> PollerState:
-            (job,) = self.harness.app.job_queue.get_jobs_by_name(name)
-            poller: PollerState = job.data
-            return poller
-
-        await self.harness.fake.wait_until(
-            lambda: all(state(name).finished_runs for name in POLLERS) or None, timeout=10
-        )
-
-    async def user(self, user_id: int, language: str = "en") -> SimulatedUser:
-        """A user who has written to the bot before (stored, chat open)."""
-        await self.services.db.users.upsert_seen(user_id, language)
-        return self.harness.user(user_id, language_code=language)
 
     async def place(
         self,
@@ -89,10 +62,7 @@ class Shop:
         user's personal account."""
         db = self.services.db
         await db.users.upsert_seen(user_id, "en")
-        if key == SHARED_KEY:
-            account = await db.accounts.shared()
-        else:
-            account = await db.accounts.connect_personal(user_id, SecretStr(key), "USD", None)
+        account = await self.account_for(user_id, key)
         link = link or f"https://instagram.com/user{next(self._links)}"
         sandbox_order = self.panel.place_order(
             self.panel.account(key), {"service": str(service_id), "link": link, "quantity": str(quantity)}
@@ -111,11 +81,6 @@ class Shop:
         )
         order = await db.orders.create_submitting(new)
         return await db.orders.mark_placed(order.id, sandbox_order.id)
-
-    async def stored(self, order: Order) -> Order:
-        fresh = await self.services.db.orders.get(order.id)
-        assert fresh is not None
-        return fresh
 
 
 @asynccontextmanager

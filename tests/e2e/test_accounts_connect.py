@@ -103,6 +103,34 @@ async def test_text_that_is_no_key_and_a_silent_panel_store_nothing(shop: Shop) 
     assert await shop.services.db.drafts.get(ALICE) is None
 
 
+async def test_a_key_pasted_without_connect_is_deleted_checked_and_connected(shop: Shop) -> None:
+    alice = shop.harness.user(ALICE)
+    sent = await alice.send(GOOD_KEY)
+    await shop.harness.fake.wait_for_call("deleteMessage", chat_id=ALICE, message_id=sent["message_id"])
+    done = await alice.expect_message(contains="connected")
+    assert "$42.50" in done.text
+    account = await shop.services.db.accounts.personal_for(ALICE)
+    assert account is not None and account.connected
+    assert await shop.services.db.drafts.get(ALICE) is None
+
+    sent = await alice.send(BAD_KEY)  # refused: asked again, as inside /connect
+    await shop.harness.fake.wait_for_call("deleteMessage", chat_id=ALICE, message_id=sent["message_id"])
+    await alice.expect_message(contains="didn't accept")
+    await alice.send("/cancel")
+    await alice.expect_message(contains="Cancelled")
+    assert_never_shown(alice, GOOD_KEY, BAD_KEY)
+
+
+async def test_words_links_and_numbers_outside_a_dialog_are_not_taken_for_keys(shop: Shop) -> None:
+    alice = shop.harness.user(ALICE)
+    balance_requests = shop.panel.count("balance")
+    for text in ("thanks!!!", "https://instagram.com/p/Cx7a9b2LmQ1", "23501234567890123456", "hello_there_friends"):
+        await alice.send(text)
+        await alice.expect_message(contains="What would you like to do?")
+    assert shop.harness.fake.calls_to("deleteMessage") == []
+    assert shop.panel.count("balance") == balance_requests
+
+
 async def test_disconnect_forgets_the_key(shop: Shop) -> None:
     alice = shop.harness.user(ALICE)
     await alice.send(f"/connect {GOOD_KEY}")

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from bot.sandbox import SandboxPanel
+from bot.jobs.poller import STATUS_POLLER, last_status_poll
 from bot.storage import NewOrder, Order, SubmitState
-from tests.e2e.orders_support import ADMIN_ID, ALICE, BOB, SHARED_KEY, Shop, open_shop
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, sandbox: SandboxPanel) -> Shop:
-    async with open_shop(tmp_path, sandbox) as running:
-        yield running
+from tests.e2e.orders_support import ADMIN_ID, ALICE, BOB, SHARED_KEY, Shop
 
 
 async def unknown_order(shop: Shop, user_id: int, link: str) -> Order:
@@ -54,6 +44,35 @@ async def test_stats_count_and_list_unknown_orders(shop: Shop) -> None:
     assert "Last answer from the panel" in stats.text
     assert f"{unknown.id} · user {BOB}" in stats.text and "HTTP 502" in stats.text
     assert stats.button_texts == [f"✅ {unknown.id}: placed", f"✖️ {unknown.id}: failed"]
+
+
+async def test_stats_count_placed_orders_by_panel_status_and_show_the_last_poll(shop: Shop) -> None:
+    await shop.user(ALICE)  # the poll tells her about her orders
+    statuses = ("Pending", "In progress", "Awaiting", "Completed", "Canceled", "Refunded")
+    for status in statuses:
+        order = await shop.place(ALICE)
+        assert order.panel_order_id is not None
+        shop.panel.set_status(order.panel_order_id, status)
+    await shop.run(STATUS_POLLER)
+    await shop.place(BOB)  # placed after the poll: no status yet
+    last_poll = await last_status_poll(shop.services.db)
+    assert last_poll is not None
+
+    admin = shop.harness.user(ADMIN_ID)
+    await admin.send("/stats")
+    stats = await admin.expect_message(contains="Bot statistics")
+    assert (
+        "▶️ Placed, still running: 4\n"
+        "• Not polled yet: 1\n"
+        "• Pending: 1\n"
+        "• In progress: 1\n"
+        "• Status the bot doesn't recognise: 1\n"
+        "🏁 Placed, finished: 3\n"
+        "• Completed: 1\n"
+        "• Canceled: 2\n"  # Canceled and Refunded mean the same
+    ) in stats.text
+    tr = shop.services.i18n.translator("en")
+    assert f"🕑 Last status poll: {tr.datetime(last_poll)}" in stats.text
 
 
 async def test_resolve_by_command_checks_the_panel_and_tells_the_owner(shop: Shop) -> None:

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from bot.sandbox import Fault, SandboxPanel
+from bot.sandbox import Fault
 from bot.storage import Order
-from tests.e2e.orders_support import ALICE, BOB, NO_REFILL_NO_CANCEL, Shop, open_shop
+from tests.e2e.orders_support import ALICE, BOB, NO_REFILL_NO_CANCEL, Shop
 from tests.support.fake_chats import BotMessage, SimulatedUser
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, sandbox: SandboxPanel) -> Shop:
-    async with open_shop(tmp_path, sandbox) as running:
-        yield running
 
 
 async def open_card(user: SimulatedUser, order: Order) -> BotMessage:

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from bot.sandbox import Fault, SandboxPanel
-from tests.e2e.orders_support import ALICE, BOB, NO_REFILL_NO_CANCEL, Shop, open_shop
+from bot.sandbox import Fault
+from bot.storage import StatusUpdate
+from tests.e2e.orders_support import ALICE, BOB, NO_REFILL_NO_CANCEL, Shop
 from tests.support.fake_chats import BotMessage
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, sandbox: SandboxPanel) -> Shop:
-    async with open_shop(tmp_path, sandbox) as running:
-        yield running
 
 
 def order_lines(message: BotMessage) -> list[str]:
@@ -28,8 +19,9 @@ async def test_history_pages_newest_first_with_filters(shop: Shop) -> None:
         assert order.panel_order_id is not None
         shop.panel.set_status(order.panel_order_id, "Completed")
         await shop.services.db.orders.apply_status(
-            order.id, status="Completed", state_is_final=True, charge=None, start_count=None, remains=0,
-            currency="USD", polled_at=order.created_at, next_poll_at=order.created_at,
+            StatusUpdate(order.id, status="Completed", final=True, charge=None, start_count=None, remains=0,
+                         currency="USD", next_poll_at=order.created_at),
+            polled_at=order.created_at,
         )
     alice = shop.harness.user(ALICE)
 

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.sandbox import SandboxPanel
 from bot.storage import Order
 from tests.e2e.orders_support import ALICE, BOB, Shop, open_shop, with_balance
 
 ACTIONS = ("open", "refresh", "refill", "cancel", "again", "refills")
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, sandbox: SandboxPanel) -> Shop:
-    async with open_shop(tmp_path, sandbox) as running:
-        yield running
 
 
 async def alices_finished_order(shop: Shop) -> Order:

@@ -5,17 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from bot.sandbox import SandboxPanel
 from tests.e2e.orders_support import ALICE, Shop, open_shop, with_balance
 from tests.support.fake_chats import BotMessage
-
-
-@pytest.fixture
-async def shop(tmp_path: Path, sandbox: SandboxPanel) -> Shop:
-    async with open_shop(tmp_path, sandbox) as running:
-        yield running
 
 
 async def test_mixed_good_and_bad_ids(shop: Shop) -> None:

@@ -200,6 +200,23 @@ async def test_batches_on_the_shared_key_ask_only_for_the_users_orders(world: Wo
     assert not refills[0].found and world.panel.requests[asked:] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "is_key"),
+    [
+        ("3f9a1c5e7b2d4f6a8c0e1b3d5f7a9c2e", True),  # the usual 32 hex characters
+        ("alice-personal-key-7f3a9c1e5b", True),
+        ("personal-key-0002", False),  # a key inside /connect, but too short to guess unasked
+        ("thanks!!!", False),
+        ("https://instagram.com/p/Cx7a9b2LmQ1", False),
+        ("23501234567890123456", False),  # order numbers
+        ("instagram_followers_likes", False),  # no digit: words
+        ("3f9a1c5e7b2d 4f6a8c0e1b3d5f7a9c2e", False),
+    ],
+)
+def test_only_generated_looking_text_is_taken_for_a_pasted_key(text: str, is_key: bool) -> None:
+    assert keys.looks_like_pasted_key(text) is is_key
+
+
 async def test_connecting_checks_the_key_first(world: World) -> None:
     assert keys.looks_like_key(PERSONAL)
     assert not keys.looks_like_key("two words") and not keys.looks_like_key("short")
