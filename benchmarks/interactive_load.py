@@ -1,7 +1,7 @@
 """Interactive load: 200 users each walk an order at the same moment.
 
 `python -m benchmarks.interactive_load [users]`: the real `python -m bot` (a child process)
-polls the fake Bot API, once as built and once without PTB's rate limiter (to show what the
+polls the fake Bot API, once as built and once without its rate limiter (to show what the
 bot itself can do, see `benchmarks.unthrottled_bot`); every simulated user sends `/order 2`, presses Order, types a link
 and a quantity, and confirms, each step as soon as the previous answer arrives. Reported:
 updates per second, and per step the time from the update being queued at "Telegram" to the
@@ -39,7 +39,7 @@ FIRST_USER_ID = 100_000
 # (label, the child's command line)
 BOTS = (
     ("as built", ("-m", "bot")),
-    ("what-if: no 30 messages/s limiter on replies", ("-m", "benchmarks.unthrottled_bot")),
+    ("what-if: no rate limiter at all", ("-m", "benchmarks.unthrottled_bot")),
 )
 
 

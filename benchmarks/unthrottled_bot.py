@@ -1,8 +1,8 @@
-"""`python -m benchmarks.unthrottled_bot`: `python -m bot` without PTB's AIORateLimiter.
+"""`python -m benchmarks.unthrottled_bot`: `python -m bot` without its rate limiter.
 
-For what-if measurements only (`benchmarks.interactive_load`): the bot as built sends every
-message, replies included, through one limiter of 30 messages a second; this shows what the
-bot itself can do when that limiter is not in the way. Never run a real bot like this.
+For what-if measurements only (`benchmarks.interactive_load`): the bot as built paces its bulk
+sends (notifications) to 30 messages a second and retries 429s (`bot.rate_limit`); this shows
+what the bot itself can do with no limiter at all. Never run a real bot like this.
 """
 
 from __future__ import annotations
