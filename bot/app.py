@@ -38,6 +38,11 @@ def build_application(settings: Settings) -> Application:
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         # Telegram's ~30 messages/s is for bulk sends: only those are paced; any 429 is retried.
         .rate_limiter(BulkRateLimiter(max_retries=3))
+        # On stop, PTB cancels the long poll and at once sends one more getUpdates to confirm
+        # the updates it handled. With PTB's single pooled connection, that call can find the
+        # cancelled poll's connection not yet released and fail, so handled updates would be
+        # fetched (and answered) again after a restart. A second connection removes the race.
+        .get_updates_connection_pool_size(2)
         .post_init(_start_services)
         .post_shutdown(_stop_services)
         .build()
