@@ -33,8 +33,8 @@ def messages(language: str) -> dict[str, Message]:
 def written_flags(language: str) -> dict[str, frozenset[str]]:
     """The `#,` flags of each entry as written in the file.
 
-    Babel re-derives `python-brace-format` from the msgid and so drops it for our symbolic
-    ids; the file itself is what translators' tools read.
+    Babel re-derives format flags from the msgid when reading, so only the file itself
+    shows what translators' tools will see.
     """
     flags: dict[str, frozenset[str]] = {}
     pending: set[str] = set()
