@@ -383,10 +383,13 @@ class Quote:
     rate: Decimal
     min: int
     max: int
+    # Drip-feed multiplies the price by the runs: if the panel drops it, the order the user
+    # confirmed (and its price) no longer exists.
+    dripfeed: bool
 
     @classmethod
     def of(cls, service: Service) -> Quote:
-        return cls(service.type, service.rate, service.min, service.max)
+        return cls(service.type, service.rate, service.min, service.max, service.dripfeed)
 
     def matches(self, service: Service) -> bool:
         return self == Quote.of(service)
@@ -421,6 +424,7 @@ class OrderDraft:
                 "rate": str(self.quote.rate),
                 "min": self.quote.min,
                 "max": self.quote.max,
+                "dripfeed": self.quote.dripfeed,
             },
             "values": dict(self.values),
         }
@@ -435,7 +439,13 @@ class OrderDraft:
                 return None
             return cls(
                 int(data["service"]),
-                Quote(str(quote["type"]), Decimal(quote["rate"]), int(quote["min"]), int(quote["max"])),
+                Quote(
+                    str(quote["type"]),
+                    Decimal(quote["rate"]),
+                    int(quote["min"]),
+                    int(quote["max"]),
+                    bool(quote["dripfeed"]),
+                ),
                 values,
             )
         except (KeyError, TypeError, ValueError, InvalidOperation):

@@ -413,6 +413,17 @@ async def test_a_changed_rate_sends_the_user_back_to_confirm(setup: Submitting) 
     assert await setup.db.orders.list_for_user(USER) == []
 
 
+async def test_drip_feed_withdrawn_after_confirming_is_confirmed_again(setup: Submitting) -> None:
+    draft, token = await setup.confirmed(1, quantity=1000, **{STEP_DRIPFEED: True, "runs": 3, "interval": 30})
+    shown = (await setup.catalogs.get(setup.access.account.id, setup.access.key)).service(1)
+    assert shown is not None and order_price(shown, draft.values).amount == Decimal("2.70")
+    setup.panel.service(1).dripfeed = False
+    result = await setup.submit(draft, token)
+    assert isinstance(result, TermsChanged)
+    assert order_price(result.service, result.draft.values).amount == Decimal("0.90")  # one run now
+    assert setup.panel.count("add") == 0
+
+
 @pytest.mark.parametrize(("low", "high"), [(2000, 10_000), (50, 5000)])
 async def test_changed_limits_are_caught_too(setup: Submitting, low: int, high: int) -> None:
     draft, token = await setup.confirmed(1, quantity=1000)
