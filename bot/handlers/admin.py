@@ -19,7 +19,7 @@ from bot.handlers.replies import Tap, show
 from bot.jobs.poller import last_status_poll, polling_paused_since
 from bot.services import admin
 from bot.services.delivery import push
-from bot.storage import Draft, Order
+from bot.storage import Draft, Order, parse_id
 from bot.views import callbacks
 from bot.views.admin import (
     CONFIRM,
@@ -64,10 +64,11 @@ async def resolve_command(update: Update, context: BotContext) -> None:
         await unknown_command(update, context)
         return
     args = [arg.casefold() for arg in context.args or ()]
-    if len(args) == 3 and args[1] == PLACED and args[0].isdigit() and args[2].isdigit():
-        await _resolve(update, context, int(args[0]), int(args[2]))
-    elif len(args) == 2 and args[1] == FAILED and args[0].isdigit():
-        await _resolve(update, context, int(args[0]), None)
+    numbers = [parse_id(arg) for arg in args]
+    if len(args) == 3 and args[1] == PLACED and numbers[0] is not None and numbers[2] is not None:
+        await _resolve(update, context, numbers[0], numbers[2])
+    elif len(args) == 2 and args[1] == FAILED and numbers[0] is not None:
+        await _resolve(update, context, numbers[0], None)
     else:
         await show(update, context, Screen(resolve_usage(context.tr)), edit=False)
 
@@ -107,12 +108,12 @@ async def on_panel_id_text(update: Update, context: BotContext, draft: Draft) ->
         await context.services.db.drafts.clear(update.effective_user.id)
         await unknown_command(update, context)
         return
-    text = message.text.strip().lstrip("#")
-    if not text.isdigit():
+    panel_order_id = parse_id(message.text.strip().lstrip("#"))
+    if panel_order_id is None:
         await show(update, context, Screen(ask_panel_id(context.tr, order_id)), edit=False)
         return
     await context.services.db.drafts.clear(update.effective_user.id)
-    await _resolve(update, context, order_id, int(text))
+    await _resolve(update, context, order_id, panel_order_id)
 
 
 async def _resolve(update: Update, context: BotContext, order_id: int, panel_order_id: int | None) -> None:

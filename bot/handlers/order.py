@@ -53,7 +53,7 @@ from bot.services.ordering import (
     today_utc,
 )
 from bot.services.unknown_orders import tell_admins
-from bot.storage import Draft, Order
+from bot.storage import Draft, Order, parse_id
 from bot.views import callbacks
 from bot.views.common import Screen
 from bot.views.order import (
@@ -159,10 +159,11 @@ async def order_command(update: Update, context: BotContext) -> None:
     if walk is None:
         return
     words = " ".join(context.args or []).strip()
+    service_id = parse_id(words)
     # The walk begins: from now on, words typed in the chat search the catalog.
-    await _begin_browsing(context, _user_id(update), "" if words.isdigit() else words)
-    if words.isdigit():
-        service = walk.catalog.service(int(words))
+    await _begin_browsing(context, _user_id(update), "" if service_id is not None else words)
+    if service_id is not None:
+        service = walk.catalog.service(service_id)
         if service is None:
             await show(update, context, Screen(context.tr("order-service-not-found", id=words)), edit=False)
         else:
@@ -345,7 +346,9 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
         await _ask(update, context, walk, service, form, step, edit=False, error=answer)
         return
     form = form.answered(step, answer)
-    await _ask(update, context, walk, service, form, next_step(service, form.values), edit=False)
+    # An edited answer may spoil a later one (the least per post above the most): ask that next.
+    step, error = first_gap(service, form.values, today_utc()) or (STEP_CONFIRM, None)
+    await _ask(update, context, walk, service, form, step, edit=False, error=error)
 
 
 async def on_walk_button(update: Update, context: BotContext) -> None:

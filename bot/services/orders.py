@@ -34,7 +34,7 @@ from bot.panel import (
 from bot.services import tracking
 from bot.services.accounts import AccountAccess, key_for_account
 from bot.services.catalog import CatalogCache, CatalogUnavailable
-from bot.storage import Account, Database, KeyUnavailableError, Order, Refill, SubmitState
+from bot.storage import Account, Database, KeyUnavailableError, Order, Refill, SubmitState, parse_id
 
 T = TypeVar("T")
 
@@ -94,8 +94,8 @@ def parse_ids(text: str) -> IdList:
     for word in _ID_SEPARATORS.split(text.strip()):
         if not word:
             continue
-        if word.isascii() and word.isdigit() and int(word) > 0:
-            ids[int(word)] = None
+        if (number := parse_id(word)) is not None and number > 0:
+            ids[number] = None
         else:
             invalid.append(word)
     return IdList(tuple(ids), tuple(invalid))

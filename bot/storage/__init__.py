@@ -27,6 +27,7 @@ from bot.storage.models import (
     SubmitState,
     User,
     UserSettings,
+    parse_id,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "SubmitState",
     "User",
     "UserSettings",
+    "parse_id",
 ]

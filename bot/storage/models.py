@@ -10,6 +10,19 @@ from enum import StrEnum
 from typing import Any
 
 
+# SQLite integers are 64-bit: a larger number cannot be a stored id, a panel id or a page.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """Read a non-negative whole number typed or carried in a button; None unless plain
+    ASCII digits within MAX_ID (a forged "²" or a 25-digit id is no number we store)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 class AccountKind(StrEnum):
     SHARED = "shared"
     PERSONAL = "personal"

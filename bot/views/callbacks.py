@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.storage import parse_id
+
 # Telegram rejects callback_data over 64 bytes.
 MAX_CALLBACK_BYTES = 64
 SEPARATOR = ":"
@@ -37,9 +39,7 @@ class CallbackData:
 
     def int_part(self, index: int) -> int | None:
         """Return part `index` as a non-negative int, or None when missing or malformed."""
-        if index >= len(self.parts) or not self.parts[index].isdigit():
-            return None
-        return int(self.parts[index])
+        return parse_id(self.parts[index]) if index < len(self.parts) else None
 
     def part(self, index: int) -> str | None:
         return self.parts[index] if index < len(self.parts) else None
