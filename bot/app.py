@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot.config import Settings
 from bot.context import BotContext, Services
 from bot.handlers import register_handlers
+from bot.logging_setup import install_update_log_scrubber
 from bot.rate_limit import BulkRateLimiter
 from bot.update_processor import PerChatUpdateProcessor
 
@@ -48,6 +49,7 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     application.bot_data["settings"] = settings
+    install_update_log_scrubber()
     register_handlers(application)
     return application
 

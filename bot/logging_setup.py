@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from telegram import Update
+
 # Libraries that log every request at INFO, or whole updates and request parameters (user
 # messages, which may contain a panel key typed into /connect) at DEBUG.
 LIBRARY_LEVELS = {
@@ -134,3 +136,43 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root.setLevel(level)
     for name, floor in LIBRARY_LEVELS.items():
         logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
+
+
+# PTB loggers that write whole updates (and so users' words) at DEBUG.
+_UPDATE_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Application", "telegram.ext.Updater")
+
+
+class UserTextScrubber(logging.Filter):
+    """Replace the updates in PTB's DEBUG records with their ids.
+
+    PTB logs every getUpdates reply and every update it processes at DEBUG, before any
+    handler runs, so a key pasted into /connect would reach the log before the bot knows it
+    is one. What users type never needs to be in a log line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG and record.args:
+            record.args = tuple(self._scrub(record.msg, arg) for arg in _as_tuple(record.args))
+        return True
+
+    @staticmethod
+    def _scrub(msg: object, arg: object) -> object:
+        if isinstance(arg, Update):
+            return f"<update {arg.update_id}>"
+        if isinstance(msg, str) and "Bot API endpoint" in msg and isinstance(arg, list | dict):
+            return f"<{type(arg).__name__} of {len(arg)}>"
+        if isinstance(msg, str) and msg.startswith("Webhook received data") and isinstance(arg, str | bytes):
+            return f"<{len(arg)} characters>"
+        return arg
+
+
+def _as_tuple(args: object) -> tuple[object, ...]:
+    return args if isinstance(args, tuple) else (args,)
+
+
+def install_update_log_scrubber() -> None:
+    """Attach the scrubber to PTB's loggers once per process."""
+    for name in _UPDATE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, UserTextScrubber) for existing in logger.filters):
+            logger.addFilter(UserTextScrubber())

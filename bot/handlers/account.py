@@ -2,7 +2,8 @@
 
 A message carrying a key is deleted before the key is even checked; when Telegram will not
 delete it (too old, no rights) the user is asked to. The key is never echoed, and PTB's own
-DEBUG dumps of incoming updates are scrubbed of what users typed (see `UserTextScrubber`).
+DEBUG dumps of incoming updates are scrubbed of what users typed (see
+`bot.logging_setup.UserTextScrubber`).
 """
 
 from __future__ import annotations
@@ -29,46 +30,6 @@ log = logging.getLogger(__name__)
 
 DIALOG = "connect"
 WAITING_FOR_KEY = f"{DIALOG}.key"
-# PTB loggers that write whole updates (and so users' words) at DEBUG.
-_UPDATE_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Application", "telegram.ext.Updater")
-
-
-class UserTextScrubber(logging.Filter):
-    """Replace the updates in PTB's DEBUG records with their ids.
-
-    PTB logs every getUpdates reply and every update it processes at DEBUG, before any
-    handler runs, so a key pasted into /connect would reach the log before the bot knows it
-    is one. What users type never needs to be in a log line.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno <= logging.DEBUG and record.args:
-            record.args = tuple(self._scrub(record.msg, arg) for arg in _as_tuple(record.args))
-        return True
-
-    @staticmethod
-    def _scrub(msg: object, arg: object) -> object:
-        if isinstance(arg, Update):
-            return f"<update {arg.update_id}>"
-        if isinstance(msg, str) and "Bot API endpoint" in msg and isinstance(arg, list | dict):
-            return f"<{type(arg).__name__} of {len(arg)}>"
-        if isinstance(msg, str) and msg.startswith("Webhook received data") and isinstance(arg, str | bytes):
-            return f"<{len(arg)} characters>"
-        return arg
-
-
-def _as_tuple(args: object) -> tuple[object, ...]:
-    return args if isinstance(args, tuple) else (args,)
-
-
-def install_update_log_scrubber() -> None:
-    """Attach the scrubber to PTB's loggers once per process."""
-    for name in _UPDATE_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(existing, UserTextScrubber) for existing in logger.filters):
-            logger.addFilter(UserTextScrubber())
-
-
 def _user_id(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
@@ -179,7 +140,6 @@ async def balance_command(update: Update, context: BotContext) -> None:
 
 def register(application: Application, router: DialogRouter) -> None:
     """Attach /connect and its dialog, /disconnect, /balance and the menu's balance button."""
-    install_update_log_scrubber()
     application.add_handler(CommandHandler("connect", connect_command))
     application.add_handler(CommandHandler("disconnect", disconnect_command))
     application.add_handler(CommandHandler("balance", balance_command))
