@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings

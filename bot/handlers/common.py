@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -136,7 +137,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     )
 
 
-def text_fallback(router: DialogRouter) -> Callable[[Update, BotContext], Awaitable[None]]:
+def text_fallback(router: DialogRouter) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """Build the handler that gives free text to the user's dialog, a pasted key to /connect,
     or a hint."""
 

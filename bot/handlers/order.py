@@ -26,8 +26,8 @@ from bot.services.ordering import (
     STEP_CONFIRM,
     STEP_DRIPFEED,
     STEP_SEARCH,
-    Ambiguous,
     AlreadySubmitted,
+    Ambiguous,
     CannotVerify,
     FieldError,
     OrderDraft,
@@ -515,12 +515,12 @@ async def _confirm(update: Update, context: BotContext, tap: Tap, walk: Walk, to
             await db.drafts.clear(user_id)
             await show(update, context, Screen(tr("order-service-gone")), edit=True)
         case CannotVerify(message):
-            service = walk.catalog.service(form.service_id)
+            shown = walk.catalog.service(form.service_id)
             notice = tr("order-cannot-verify", message=message)
-            if service is None:
+            if shown is None:
                 await show(update, context, Screen(notice), edit=True)
             else:
-                await _show_confirmation(update, context, walk.access, service, form, edit=True, notice=notice)
+                await _show_confirmation(update, context, walk.access, shown, form, edit=True, notice=notice)
 
 
 async def _tell_admins(update: Update, context: BotContext, order: Order, message: str) -> None:

@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 async def run(context: BotContext) -> None:
     """Checks each account's balance unless backing off from a panel outage."""
     assert context.job is not None
-    state: PollerState = context.job.data
+    state = context.job.data
+    assert isinstance(state, PollerState)
     async with state.running():
         if not state.skip_this_run():
             await check_accounts(context.services, context.bot, state)

@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 async def run(context: BotContext) -> None:
     """Polls refills that are not final (unless backing off), then delivers their outcomes."""
     assert context.job is not None
-    state: PollerState = context.job.data
+    state = context.job.data
+    assert isinstance(state, PollerState)
     services = context.services
     async with state.running():
         if not state.skip_this_run():

@@ -34,7 +34,8 @@ PAGE_SIZE = 1000
 async def run(context: BotContext) -> None:
     """Polls the orders that are due (unless backing off), then delivers pending notifications."""
     assert context.job is not None
-    state: PollerState = context.job.data
+    state = context.job.data
+    assert isinstance(state, PollerState)
     services = context.services
     async with state.running():
         if not state.skip_this_run():

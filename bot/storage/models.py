@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-
 # SQLite integers are 64-bit: a larger number cannot be a stored id, a panel id or a page.
 MAX_ID = 2**63 - 1
 
