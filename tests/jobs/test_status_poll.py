@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.jobs import polling_paused_since, status_poll
 from bot.jobs.poller import STATUS_POLLER, last_status_poll
 from bot.sandbox import Fault, SandboxPanel
-from tests.jobs.support import Pollers, bot_settings
+from tests.jobs.support import ADMIN_ID, Pollers, bot_settings
 from tests.support.harness import BotHarness
 
 ALICE = 1001
@@ -219,3 +219,33 @@ async def test_a_refused_key_postpones_its_orders_only(pollers: Pollers) -> None
     assert stored.next_poll_at is not None and stored.last_polled_at is not None
     assert stored.next_poll_at - stored.last_polled_at >= timedelta(minutes=10)
     assert pollers.state(STATUS_POLLER).failures == 0
+
+
+async def test_a_job_that_raises_is_logged_and_runs_again_next_interval(
+    tmp_path: Path, sandbox: SandboxPanel
+) -> None:
+    """A bad row makes the poller raise: it is logged, the admin is told once (not every
+    second), and once the row is mended the next scheduled run delivers what was due."""
+    settings = bot_settings(status_poll_interval=1.0)
+    async with BotHarness.start(tmp_path, panel=sandbox, allow_error_logs=True, **settings) as harness:
+        pollers = Pollers(harness, sandbox)
+        alice = harness.user(ALICE)
+        harness.user(ADMIN_ID)  # the admin's chat exists, so the alert can reach it
+        await pollers.user(ALICE)
+        order = await pollers.place(ALICE)
+        db = pollers.services.db
+        async with db.transaction() as session:
+            await session.execute("UPDATE orders SET expected_price = 'not money' WHERE id = ?", (order.id,))
+        sandbox.advance(order.panel_order_id)
+
+        await harness.fake.wait_until(lambda: harness.error_logs[1:] or None, timeout=10)  # failed twice
+        assert harness.error_logs[0].getMessage() == f"job {STATUS_POLLER} failed: InvalidOperation"
+        assert pollers.texts(ALICE) == []
+        alerts = [text for text in pollers.texts(ADMIN_ID) if "Something failed" in text]
+        assert alerts == [f"⚠️ Something failed in the bot: job {STATUS_POLLER} (InvalidOperation). "
+                          "The details are in its log. If it keeps failing I will tell you again, "
+                          "at most every 10 minutes."]
+
+        async with db.transaction() as session:
+            await session.execute("UPDATE orders SET expected_price = '0.09' WHERE id = ?", (order.id,))
+        await alice.expect_message(contains="In progress", timeout=10)
