@@ -9,11 +9,10 @@ import pytest
 
 from bot.sandbox import SandboxPanel
 from tests.jobs.support import Pollers, bot_settings
-from tests.support.fixtures import sandbox  # noqa: F401  (fixture)
 from tests.support.harness import BotHarness
 
 
 @pytest.fixture
-async def pollers(tmp_path: Path, sandbox: SandboxPanel) -> AsyncIterator[Pollers]:  # noqa: F811
+async def pollers(tmp_path: Path, sandbox: SandboxPanel) -> AsyncIterator[Pollers]:
     async with BotHarness.start(tmp_path, panel=sandbox, **bot_settings()) as harness:
         yield Pollers(harness, sandbox)

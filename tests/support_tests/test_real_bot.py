@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support.fixtures import harness, sandbox  # noqa: F401  (fixtures used below)
 from tests.support.harness import BotHarness
 
 
-async def test_real_bot_answers_start_and_survives_a_restart(harness: BotHarness) -> None:  # noqa: F811
+async def test_real_bot_answers_start_and_survives_a_restart(harness: BotHarness) -> None:
     alice = harness.user(1001, first_name="Alice", language_code="en")
 
     await alice.send("/start")
