@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ from bot.services.accounts import key_for_account
 from bot.storage import Account, Database, KeyUnavailableError
 
 if TYPE_CHECKING:
-    from bot.context import Services
+    from bot.context import BotContext, Services
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,18 @@ class PollerState:
             return True
         return False
 
+    async def ask_panel(self, db: Database, poll: Awaitable[bool]) -> bool:
+        """Await one poll of the panel (it says whether the panel was asked at all): back off
+        after an outage, resume after an answer. False when the panel was unavailable."""
+        try:
+            asked = await poll
+        except PanelUnavailable as error:
+            await self.panel_unavailable(db, error)
+            return False
+        if asked:
+            await self.panel_answered(db)
+        return True
+
     async def panel_unavailable(self, db: Database, error: PanelUnavailable) -> None:
         """Back off for longer after each failed run and record when the pause began."""
         self.failures += 1
@@ -94,6 +106,14 @@ class PollerState:
         self.failures = 0
         self.runs_to_skip = 0
         self._pause_may_be_recorded = False
+
+
+def state_of(context: BotContext) -> PollerState:
+    """The poller state a job carries as its `data`."""
+    assert context.job is not None
+    state = context.job.data
+    assert isinstance(state, PollerState)
+    return state
 
 
 async def polling_paused_since(db: Database) -> datetime | None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot
 
-from bot.jobs.poller import PollerState, account_key
-from bot.panel import ItemError, PanelRejected, PanelUnavailable, RefillState
+from bot.jobs.poller import PollerState, account_key, state_of
+from bot.panel import ItemError, PanelRejected, RefillState
 from bot.services.delivery import Delivery, deliver_by_user, send
 from bot.storage import Refill
 from bot.views.notifications import refill_status_message
@@ -28,9 +28,7 @@ log = logging.getLogger(__name__)
 
 async def run(context: BotContext) -> None:
     """Polls refills that are not final (unless backing off), then delivers their outcomes."""
-    assert context.job is not None
-    state = context.job.data
-    assert isinstance(state, PollerState)
+    state = state_of(context)
     services = context.services
     async with state.running():
         if not state.skip_this_run():
@@ -40,15 +38,15 @@ async def run(context: BotContext) -> None:
 
 async def poll_refills(services: Services, state: PollerState) -> None:
     """Ask the panel about every open refill, one `refill_status` request per 100 of an account."""
+    await state.ask_panel(services.db, _ask_open_refills(services))
+
+
+async def _ask_open_refills(services: Services) -> bool:
+    """Poll every account's open refills; return whether the panel was asked."""
     asked = False
-    try:
-        for account_id, refills in (await services.db.refills.not_final()).items():
-            asked = await _poll_account(services, account_id, refills) or asked
-    except PanelUnavailable as error:
-        await state.panel_unavailable(services.db, error)
-        return
-    if asked:
-        await state.panel_answered(services.db)
+    for account_id, refills in (await services.db.refills.not_final()).items():
+        asked = await _poll_account(services, account_id, refills) or asked
+    return asked
 
 
 async def _poll_account(services: Services, account_id: int, refills: list[Refill]) -> bool:

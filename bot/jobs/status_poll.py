@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from telegram import Bot
 
-from bot.jobs.poller import PollerState, account_key, record_status_poll
-from bot.panel import ItemError, OrderState, PanelRejected, PanelUnavailable
+from bot.jobs.poller import PollerState, account_key, record_status_poll, state_of
+from bot.panel import ItemError, OrderState, PanelRejected
 from bot.services import tracking
 from bot.services.delivery import Delivery, deliver_by_user, send
 from bot.storage import Order, StatusUpdate, UserSettings
@@ -33,9 +33,7 @@ PAGE_SIZE = 1000
 
 async def run(context: BotContext) -> None:
     """Polls the orders that are due (unless backing off), then delivers pending notifications."""
-    assert context.job is not None
-    state = context.job.data
-    assert isinstance(state, PollerState)
+    state = state_of(context)
     services = context.services
     async with state.running():
         if not state.skip_this_run():
@@ -49,20 +47,19 @@ async def poll_orders(services: Services, state: PollerState) -> None:
     Every order due when the run starts is asked about in this run, a page at a time, so
     memory stays bounded however many are due; each page's statuses are stored at once.
     """
-    now = datetime.now(UTC)
+    if await state.ask_panel(services.db, _ask_due_orders(services, datetime.now(UTC))):
+        await record_status_poll(services.db)
+
+
+async def _ask_due_orders(services: Services, now: datetime) -> bool:
+    """Poll every order due at `now`, page by page; return whether the panel was asked."""
     asked = False
     last: Order | None = None
-    try:
-        while page := await services.db.orders.due_for_polling(now, PAGE_SIZE, after=last):
-            for account_id, orders in page.items():
-                asked = await _poll_account(services, account_id, orders, now) or asked
-                last = orders[-1]
-    except PanelUnavailable as error:
-        await state.panel_unavailable(services.db, error)
-        return
-    if asked:
-        await state.panel_answered(services.db)
-    await record_status_poll(services.db)
+    while page := await services.db.orders.due_for_polling(now, PAGE_SIZE, after=last):
+        for account_id, orders in page.items():
+            asked = await _poll_account(services, account_id, orders, now) or asked
+            last = orders[-1]
+    return asked
 
 
 async def _poll_account(services: Services, account_id: int, orders: list[Order], now: datetime) -> bool:
