@@ -131,7 +131,12 @@ class SandboxPanel(PanelState):
 
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         """Answer one API request, after its latency, unless the next matching fault intervenes."""
-        params = await _read_params(request)
+        try:
+            params = await _read_params(request)
+        except ConnectionResetError:
+            # The client went away mid-request (a cancelled call): like a real panel, a request
+            # that never fully arrived is not processed, and this is not a server error.
+            return web.Response(status=499)
         key = params.pop("key", "")
         action = params.pop("action", "")
         async with self._arrivals:

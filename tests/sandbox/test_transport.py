@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+
+import pytest
 
 from tests.sandbox.conftest import ALICE, LINK, Api
+from tests.support.cut_off_request import send_cut_off_request
 
 
 async def test_get_with_query_string_is_answered(api: Api) -> None:
@@ -67,3 +71,14 @@ async def test_started_panel_has_a_loopback_url_and_refuses_a_second_start(api: 
     except RuntimeError:
         return
     raise AssertionError("a second start must be refused")
+
+
+async def test_a_request_cut_off_mid_body_is_not_processed_nor_logged_as_an_error(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+
+    await send_cut_off_request(api.panel.url, f"key={ALICE}&action=add&service=1&link={LINK}")
+
+    assert api.panel.requests == [] and api.panel.orders == {}
+    assert caplog.records == []

@@ -199,6 +199,9 @@ class FakeTelegram:
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.calls: list[Call] = []
+        # Methods of requests the client gave up on before their body arrived (a cancelled
+        # long poll at shutdown, typically): answered by nobody, recorded for inspection.
+        self.abandoned: list[str] = []
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.webhook: JsonDict | None = None
         self._bot_id = 0
@@ -462,7 +465,11 @@ class FakeTelegram:
         method = path["method"] if path else request.path
         params: JsonDict = {}
         try:
-            params = await _read_params(request)
+            try:
+                params = await _read_params(request)
+            except ConnectionResetError:
+                self.abandoned.append(method)
+                return web.Response(status=499)  # nobody is listening; aiohttp drops it quietly
             entry = self._methods.get(method.lower()) if path else None
             if entry is None:
                 raise BotApiError(404, "Not Found", client_error=True)

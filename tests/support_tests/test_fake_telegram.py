@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import aiohttp
 import pytest
@@ -11,6 +12,7 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, RetryAfter
 
+from tests.support.cut_off_request import send_cut_off_request
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.harness import TEST_BOT_TOKEN
 
@@ -259,3 +261,15 @@ async def test_json_bodies_with_nested_json_strings_are_understood(fake_telegram
         ),
     }
     assert [message.buttons for message in alice.messages] == [[[("Go", "go")]], [[("Go", "go")]], []]
+
+
+async def test_a_request_the_client_abandons_is_recorded_not_logged_as_an_error(
+    fake_telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+
+    await send_cut_off_request(f"{fake_telegram.base_url}{TEST_BOT_TOKEN}/getUpdates", "offset=1&timeo")
+
+    assert fake_telegram.abandoned == ["getUpdates"]
+    assert fake_telegram.calls == []
+    assert caplog.records == []
