@@ -65,10 +65,10 @@ T = TypeVar("T")
 
 MAX_IDS_PER_REQUEST = 100  # the documented limit of `orders=` and `refills=`
 MAX_CONNECT_TIMEOUT = 10.0
-# An `add` sent on a kept-alive connection the panel has just closed fails after sending, so
-# it counts as an unknown outcome (never retried). Panels behind Apache close idle
-# connections after 5 s; dropping ours sooner than that (aiohttp's default is 15 s) keeps
-# the race, and the false "unknown" orders it makes, away.
+# A request sent on a kept-alive connection the panel closes at that moment fails after
+# sending. Panels behind Apache close idle connections after 5 s; dropping ours sooner (aiohttp's
+# default is 15 s) makes that rare for reads, which are retried anyway. `add` never takes the
+# risk: there it would be an unknown outcome, so it always goes on a connection of its own.
 IDLE_CONNECTION_SECONDS = 4.0
 RESERVED_FIELDS = frozenset({"key", "action", "service"})
 
@@ -108,6 +108,7 @@ class PanelClient:
         self._backoff = backoff
         self._connection_limit = connection_limit
         self._session: ClientSession | None = None
+        self._order_session: ClientSession | None = None  # one new connection per `add`
         self.health = PanelHealth()
 
     @property
@@ -130,10 +131,12 @@ class PanelClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the HTTP session; a later call opens a new one."""
-        session, self._session = self._session, None
-        if session is not None:
-            await session.close()
+        """Close the HTTP sessions; a later call opens new ones."""
+        sessions = (self._session, self._order_session)
+        self._session = self._order_session = None
+        for session in sessions:
+            if session is not None:
+                await session.close()
 
     async def services(self, key: SecretStr) -> list[Service]:
         """Fetch the catalog; unreadable entries are skipped with a warning."""
@@ -298,7 +301,7 @@ class PanelClient:
         """POST the form and read the whole body; turn transport failures into PanelErrors."""
         form = {"key": key.get_secret_value(), "action": action, **params}
         try:
-            async with self._get_session().post(
+            async with self._get_session(placing_order).post(
                 self._url, data=form, allow_redirects=False
             ) as response:
                 body = await response.read()
@@ -355,16 +358,25 @@ class PanelClient:
         """Classify a request that went out without a usable answer: an order may exist."""
         return OrderOutcomeUnknown(message) if placing_order else PanelUnavailable(message)
 
-    def _get_session(self) -> ClientSession:
+    def _get_session(self, placing_order: bool) -> ClientSession:
+        if placing_order:
+            if self._order_session is None or self._order_session.closed:
+                self._order_session = self._new_session(
+                    TCPConnector(limit=self._connection_limit, force_close=True)
+                )
+            return self._order_session
         if self._session is None or self._session.closed:
-            self._session = ClientSession(
-                timeout=self._timeout,
-                connector=TCPConnector(
-                    limit=self._connection_limit, keepalive_timeout=IDLE_CONNECTION_SECONDS
-                ),
-                headers={"User-Agent": f"smm-bot/{__version__}", "Accept": "application/json"},
+            self._session = self._new_session(
+                TCPConnector(limit=self._connection_limit, keepalive_timeout=IDLE_CONNECTION_SECONDS)
             )
         return self._session
+
+    def _new_session(self, connector: TCPConnector) -> ClientSession:
+        return ClientSession(
+            timeout=self._timeout,
+            connector=connector,
+            headers={"User-Agent": f"smm-bot/{__version__}", "Accept": "application/json"},
+        )
 
     def _retry_delay(self, attempt: int) -> float:
         """Exponential backoff with a little jitter, so pollers do not retry in lockstep."""

@@ -18,6 +18,10 @@ class Fault(Enum):
     HTTP_4XX_ERROR = "http_4xx_error"
     TIMEOUT = "timeout"
     RESET = "reset"
+    # A panel whose idle timeout fires just as the next request arrives on a kept-alive
+    # connection: the connection closes unanswered and the request is never read. A request
+    # on a new connection is served normally (the fault is used up all the same).
+    DROP_REUSED_CONNECTION = "drop_reused_connection"
     UNTRANSLATED_ERRORS = "untranslated_errors"
     PROCESS_THEN_HTML_502 = "process_then_html_502"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import weakref
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -47,6 +48,7 @@ class SandboxPanel(PanelState):
         self.timeout_delay = 5.0
         self.requests: list[RecordedRequest] = []
         self._faults = FaultQueue()
+        self._used_connections: weakref.WeakSet[asyncio.BaseTransport] = weakref.WeakSet()
         self._arrivals = asyncio.Condition()
         self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -139,16 +141,19 @@ class SandboxPanel(PanelState):
             return web.Response(status=499)
         key = params.pop("key", "")
         action = params.pop("action", "")
+        kept_alive = self._seen_connection_before(request)
+        fault = self._faults.take(action)
+        if fault is Fault.DROP_REUSED_CONNECTION and kept_alive:
+            _abort(request)
+            return web.Response()
         async with self._arrivals:
             self.requests.append(RecordedRequest(action, dict(params)))
             self._arrivals.notify_all()
-        fault = self._faults.take(action)
         await self._pause(
             self.latency + self.action_latency.get(action, 0.0) + self.key_latency.get(key, 0.0)
         )
         if fault is Fault.RESET:
-            if request.transport is not None:
-                request.transport.abort()
+            _abort(request)
             return web.Response()
         if fault in CANNED_REPLIES:
             return _canned(CANNED_REPLIES[fault])
@@ -158,6 +163,15 @@ class SandboxPanel(PanelState):
         if fault is Fault.PROCESS_THEN_HTML_502:
             return _canned(CANNED_REPLIES[Fault.HTML_502])
         return web.json_response(answer)
+
+    def _seen_connection_before(self, request: web.Request) -> bool:
+        """Whether an earlier request came on this request's connection (kept alive)."""
+        transport = request.transport
+        if transport is None:
+            return False
+        used = transport in self._used_connections
+        self._used_connections.add(transport)
+        return used
 
     def _answer(self, key: str, action: str, params: dict[str, str], untranslated: bool) -> Json:
         wire = wire_for(self.variant, untranslated)
@@ -196,6 +210,12 @@ async def _read_params(request: web.Request) -> dict[str, str]:
         form = await request.post()
         params.update({name: value for name, value in form.items() if isinstance(value, str)})
     return params
+
+
+def _abort(request: web.Request) -> None:
+    """Close the connection at once, without an answer."""
+    if request.transport is not None:
+        request.transport.abort()
 
 
 def _as_text(value: object) -> str:

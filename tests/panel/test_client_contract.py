@@ -449,6 +449,21 @@ async def test_add_that_was_placed_but_answered_badly_is_unknown(
     assert panel.account(SECRET).balance == Decimal("100") - order.charge
 
 
+async def test_add_never_rides_a_kept_alive_connection_the_panel_may_be_closing(
+    panel: SandboxPanel, client: PanelClient
+) -> None:
+    """Closing an idle connection just as a request arrives would make the order unknown."""
+    panel.inject(Fault.DROP_REUSED_CONNECTION, times=None)
+    await client.balance(KEY)  # leaves a connection kept alive
+    first = await place(client)
+    second = await place(client)
+
+    assert list(panel.orders) == [first, second]
+    # Reads do reuse it: the fault is real for them, and a read is simply retried.
+    assert (await client.balance(KEY)).amount == Decimal("100") - sum(o.charge for o in panel.orders.values())
+    assert client.health.errors_last_hour() == 1
+
+
 async def test_add_refused_with_a_4xx_json_error_is_a_refusal(
     panel: SandboxPanel, client: PanelClient
 ) -> None:

@@ -103,6 +103,17 @@ async def test_reset_drops_the_connection_without_placing_the_order(api: Api) ->
     assert api.panel.count("add") == 1
 
 
+async def test_drop_reused_connection_closes_a_kept_alive_connection_unread(api: Api) -> None:
+    api.panel.inject(Fault.DROP_REUSED_CONNECTION, action="add", times=2)
+    first = await api.place()  # the session's first connection: served, and kept alive
+
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await api.place(link=LINK + "2")  # arrives on that connection
+
+    assert list(api.panel.orders) == [first]
+    assert api.panel.count("add") == 1  # the dropped request was never read
+
+
 async def test_process_then_502_places_and_charges_the_order(api: Api) -> None:
     api.panel.inject(Fault.PROCESS_THEN_HTML_502)
 
