@@ -52,7 +52,7 @@ async def test_a_429_is_retried_after_the_wait_it_names(pacing: Pacing | None) -
     times = [at for _, at in api.calls]
     assert len(times) == 3
     # RetryAfter(0) plus the margin: each retry waits a tenth of a second.
-    assert all(later - earlier >= 0.1 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.1 for earlier, later in zip(times, times[1:], strict=False))
 
 
 async def test_retries_are_bounded() -> None:

@@ -144,7 +144,7 @@ async def test_a_large_catalog_is_read_whole() -> None:
         async with PanelClient(panel.url, backoff=0.001) as client:
             services = await client.services(KEY)
     assert len(services) == len(panel.services) > 5000
-    assert all(ours.rate == theirs.rate for ours, theirs in zip(services, panel.services))
+    assert all(ours.rate == theirs.rate for ours, theirs in zip(services, panel.services, strict=True))
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

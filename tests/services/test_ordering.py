@@ -42,8 +42,8 @@ from bot.services.ordering import (
     order_quantity,
     parse_date,
     parse_line,
-    parse_link,
     parse_lines,
+    parse_link,
     parse_whole_number,
     previous_step,
     read_answer,
@@ -59,7 +59,9 @@ KEY = "key-ordering"
 USER = 501
 
 
-def service(kind: str = "Default", *, rate: str = "0.90", low: int = 50, high: int = 10_000, dripfeed: bool = False) -> Service:
+def service(
+    kind: str = "Default", *, rate: str = "0.90", low: int = 50, high: int = 10_000, dripfeed: bool = False
+) -> Service:
     return Service.model_validate(
         {"service": 7, "name": "S", "type": kind, "category": "C", "rate": rate, "min": low, "max": high,
          "dripfeed": dripfeed}
