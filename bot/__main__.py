@@ -8,6 +8,7 @@ finish, the jobs stop, then post_shutdown closes the panel client and the databa
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 from telegram import Update
@@ -17,6 +18,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging, log_event
+from bot.storage import StorageError
 from bot.webhook import WebhookConfig, webhook_config
 
 log = logging.getLogger("bot")
@@ -61,6 +63,10 @@ def main() -> int:
     application = build_application(settings)
     try:
         run(application, webhook)
+    except (StorageError, sqlite3.DatabaseError) as error:
+        # In use by another bot, written by a newer version, not a database at all, ...
+        print(f"Cannot use the database at DATABASE_PATH: {error}", file=sys.stderr)
+        return 1
     except InvalidToken:
         print("Configuration error: BOT_TOKEN was rejected by Telegram", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from bot.jobs import schedule_jobs
 from bot.panel import PanelClient
 from bot.services.catalog import CatalogCache
 from bot.services.unknown_orders import recover_interrupted
-from bot.storage import Database, User
+from bot.storage import Database, InstanceLock, User
 from bot.views.common import bot_commands
 
 log = logging.getLogger(__name__)
@@ -29,15 +29,23 @@ class Services:
     panel: PanelClient
     i18n: I18n
     catalogs: CatalogCache
+    instance_lock: InstanceLock
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
-        """Open the database (migrating it) and create the panel client."""
+        """Claim the database for this process, open it (migrating it), create the panel client."""
         i18n = I18n.load(default_language=settings.default_language, timezone=settings.timezone)
-        db = await Database.open(settings.database_path, secret_key=settings.secret_key)
+        instance_lock = InstanceLock.acquire(settings.database_path)
+        try:
+            db = await Database.open(settings.database_path, secret_key=settings.secret_key)
+        except BaseException:
+            instance_lock.release()
+            raise
         panel = PanelClient(settings.smm_api_url, timeout=settings.panel_timeout)
         catalogs = CatalogCache(panel, settings.catalog_ttl)
-        return cls(settings=settings, db=db, panel=panel, i18n=i18n, catalogs=catalogs)
+        return cls(
+            settings=settings, db=db, panel=panel, i18n=i18n, catalogs=catalogs, instance_lock=instance_lock
+        )
 
     async def on_start(self, application: Application) -> None:
         """Set the command menu in every language (and the default), settle orders a crash cut
@@ -51,10 +59,11 @@ class Services:
         schedule_heartbeat(application, self.settings.database_path)
 
     async def close(self) -> None:
-        """Close the panel client and the database."""
+        """Close the panel client and the database, then let another process have it."""
         await self.catalogs.close()
         await self.panel.close()
         await self.db.close()
+        self.instance_lock.release()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):

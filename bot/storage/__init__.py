@@ -6,6 +6,7 @@ All SQL of the project lives in this package.
 from bot.storage.crypto import KeyVault
 from bot.storage.database import Database
 from bot.storage.errors import (
+    DatabaseInUse,
     DuplicatePanelOrder,
     DuplicateSubmit,
     KeyUnavailableError,
@@ -15,6 +16,7 @@ from bot.storage.errors import (
     SecretFileError,
     StorageError,
 )
+from bot.storage.instance_lock import InstanceLock
 from bot.storage.models import (
     Account,
     AccountKind,
@@ -34,10 +36,12 @@ __all__ = [
     "Account",
     "AccountKind",
     "Database",
+    "DatabaseInUse",
     "Draft",
     "DuplicatePanelOrder",
     "DuplicateSubmit",
     "KeyUnavailableError",
+    "InstanceLock",
     "KeyVault",
     "NewOrder",
     "NotFoundError",

@@ -29,6 +29,14 @@ class SecretFileError(StorageError):
     """The key-encryption secret file exists but cannot be used."""
 
 
+class DatabaseInUse(StorageError):
+    """Another bot process holds the database; running beside it would repeat its work."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        by = f" (process {holder})" if holder else ""
+        super().__init__(f"Database {path} is in use by another smm-bot{by}. Stop that one first.")
+
+
 class DuplicateSubmit(StorageError):
     """The submit token was used before: this confirmation already created `order`."""
 
