@@ -289,7 +289,7 @@ class PanelClient:
         except MalformedReply as error:
             message = f"unexpected reply to {action}: {error}"
             raise self._lost_answer(message, placing_order) from None
-        except PanelRejected as error:
+        except (PanelRejected, OrderOutcomeUnknown) as error:  # may quote the panel's words
             redacted = without_secret(error, key.get_secret_value())
             if redacted is error:
                 raise
@@ -339,15 +339,23 @@ class PanelClient:
             raise failure(f"panel redirected to {reply.location or 'another URL'}")
         if not text:
             raise failure("panel returned an empty reply")
-        if "html" in reply.content_type.lower() or text.startswith(b"<"):
-            raise failure("panel returned an HTML page")
-        if reply.status >= 500:
-            raise failure("panel reported a server error")
+        # The body decides, not the header: PHP scripts that just echo json_encode() send
+        # JSON as text/html, while proxies' error pages are HTML whatever they claim.
         try:
             data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
         except ValueError:
+            if "html" in reply.content_type.lower() or text.startswith(b"<"):
+                raise failure("panel returned an HTML page") from None
+            if reply.status >= 500:
+                raise failure("panel reported a server error") from None
             raise failure("panel returned a non-JSON reply") from None
+        if reply.status >= 500:
+            raise failure("panel reported a server error")
         if (message := error_message(data)) is not None:
+            if placing_order and isinstance(data, dict) and data.get("order") not in (None, "", 0, "0"):
+                # An order id beside an error: the order may well exist. Never a clean refusal,
+                # which would invite the user to place it again.
+                raise OrderOutcomeUnknown(f"panel named order {data['order']} and an error: {message}")
             raise rejection(message, reply.status)
         if reply.status >= 400:
             raise failure("panel answered with an HTTP error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 REDACTED = "***"
 AUTH_HTTP_STATUSES = frozenset({401, 403})
@@ -53,7 +54,10 @@ def rejection(message: str, http_status: int) -> PanelRejected:
     return PanelRejected(message)
 
 
-def without_secret(error: PanelRejected, secret: str) -> PanelRejected:
+E = TypeVar("E", bound=PanelError)
+
+
+def without_secret(error: E, secret: str) -> E:
     """Return `error` with `secret` masked, since some panels echo what they were sent."""
     if not secret or secret not in error.message:
         return error

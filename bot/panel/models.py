@@ -285,7 +285,7 @@ class Balance(PanelModel):
     """The account's funds on the panel."""
 
     amount: PanelDecimal = Field(validation_alias=AliasChoices("balance", "amount"))
-    currency: str
+    currency: OptionalText = None  # some panels leave it out; amounts are then shown bare
 
 
 class CancelResult(PanelModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -40,11 +41,18 @@ class MalformedReply(ValueError):
 
 def error_message(value: object) -> str | None:
     """Return the text of an `{"error": ...}` object, or None for anything else."""
-    if isinstance(value, dict):
-        error = value.get("error")
-        if error is not None and error != "":
-            return str(error)
+    if isinstance(value, dict) and _says_error(error := value.get("error")):
+        return str(error)
     return None
+
+
+def _says_error(error: object) -> bool:
+    """False for nothing, and for what some scripts write for "no error" beside an answer."""
+    if error is None or isinstance(error, bool):
+        return error is True
+    if isinstance(error, int | Decimal):  # JSON numbers arrive as int or Decimal
+        return error != 0
+    return str(error).strip().lower() not in ("", "0", "false")
 
 
 def describe(error: ValidationError) -> str:

@@ -76,7 +76,10 @@ def cancel(state: PanelState, account: Account, params: Mapping[str, str], wire:
 
 def balance(state: PanelState, account: Account, params: Mapping[str, str], wire: Wire) -> Json:
     """Report the account's balance."""
-    return {"balance": wire.amount(round_money(account.balance)), "currency": account.currency}
+    answer: dict[str, Json] = {"balance": wire.amount(round_money(account.balance))}
+    if wire.balance_currency:
+        answer["currency"] = account.currency
+    return answer
 
 
 ACTIONS: dict[str, Action] = {

@@ -16,7 +16,7 @@ from bot.sandbox.catalog import build_catalog
 from bot.sandbox.errors import PanelError, Problem
 from bot.sandbox.faults import CANNED_REPLIES, CannedReply, Fault, FaultQueue
 from bot.sandbox.state import PanelState
-from bot.sandbox.wire import VARIANTS, Json, wire_for
+from bot.sandbox.wire import VARIANTS, Json, Wire, wire_for
 
 API_PATH = "/api/v2"
 
@@ -57,7 +57,7 @@ class SandboxPanel(PanelState):
 
     @property
     def variant(self) -> str:
-        """The wire flavour: "docs", "numbers" or "strings"."""
+        """The wire flavour: "docs", "numbers", "strings" or "bare_php"."""
         return self._variant
 
     @variant.setter
@@ -157,12 +157,13 @@ class SandboxPanel(PanelState):
             return web.Response()
         if fault in CANNED_REPLIES:
             return _canned(CANNED_REPLIES[fault])
-        answer = self._answer(key, action, params, untranslated=fault is Fault.UNTRANSLATED_ERRORS)
+        wire = wire_for(self.variant, untranslated=fault is Fault.UNTRANSLATED_ERRORS)
+        answer = self._answer(key, action, params, wire)
         if fault is Fault.TIMEOUT:
             await self._pause(self.timeout_delay)
         if fault is Fault.PROCESS_THEN_HTML_502:
             return _canned(CANNED_REPLIES[Fault.HTML_502])
-        return web.json_response(answer)
+        return web.json_response(answer, content_type=wire.content_type)
 
     def _seen_connection_before(self, request: web.Request) -> bool:
         """Whether an earlier request came on this request's connection (kept alive)."""
@@ -173,8 +174,7 @@ class SandboxPanel(PanelState):
         self._used_connections.add(transport)
         return used
 
-    def _answer(self, key: str, action: str, params: dict[str, str], untranslated: bool) -> Json:
-        wire = wire_for(self.variant, untranslated)
+    def _answer(self, key: str, action: str, params: dict[str, str], wire: Wire) -> Json:
         try:
             account = self.authenticate(key)
             handler = ACTIONS.get(action)

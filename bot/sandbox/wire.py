@@ -32,6 +32,9 @@ class Wire:
     description_key: str
     pending_remains: str | None  # what `remains` says before an order starts; None: the number
     untranslated: bool = False
+    # A script that just echoes json_encode() goes out as PHP's default text/html.
+    content_type: str = "application/json"
+    balance_currency: bool = True  # some scripts leave the currency out of `balance`
 
     def error(self, error: PanelError) -> dict[str, Json]:
         """The `{"error": ...}` object for a refusal."""
@@ -55,6 +58,11 @@ VARIANTS: dict[str, Wire] = {
     "strings": Wire(
         amount=_plain, number=str, text_number=str, flag=int,
         description_key="desc", pending_remains="Unknown",
+    ),
+    "bare_php": Wire(
+        amount=_plain, number=int, text_number=str, flag=bool,
+        description_key="description", pending_remains=None,
+        content_type="text/html", balance_currency=False,
     ),
 }
 

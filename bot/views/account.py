@@ -39,4 +39,4 @@ def connect_result(tr: Translator, result: ConnectResult) -> Html:
 def balance_text(tr: Translator, balance: Balance, *, personal: bool) -> Html:
     """The balance, and whose account it is."""
     message_id = "balance-personal" if personal else "balance-shared"
-    return tr(message_id, balance=money(tr, balance.amount, balance.currency), currency=balance.currency)
+    return tr(message_id, balance=money(tr, balance.amount, balance.currency))

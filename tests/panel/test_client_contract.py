@@ -35,7 +35,7 @@ KEY = SecretStr("sk-alice-5f2d8c0e9b7a4e1d")
 SECRET = KEY.get_secret_value()
 OTHER_KEY = SecretStr("sk-bob-0a1b2c3d4e5f6a7b")
 UNKNOWN_KEY = SecretStr("sk-nobody-9e8d7c6b5a4f3e2d")
-VARIANTS = ["docs", "numbers", "strings"]
+VARIANTS = ["docs", "numbers", "strings", "bare_php"]
 REFILL_AND_CANCEL_SERVICE = 1  # Default, refill and cancel on, drip-feed on
 READ_FAULTS = {
     Fault.HTML_502: "panel returned an HTML page (HTTP 502)",
@@ -233,7 +233,7 @@ async def test_balance_is_exact(panel: SandboxPanel, client: PanelClient, varian
     panel.account(SECRET).balance = Decimal("100.84292")
     balance = await client.balance(KEY)
     assert balance.amount == Decimal("100.84292")
-    assert balance.currency == "USD"
+    assert balance.currency == (None if variant == "bare_php" else "USD")  # that script leaves it out
 
 
 async def test_charges_keep_every_decimal_place(

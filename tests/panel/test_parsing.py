@@ -30,6 +30,11 @@ def test_error_message_finds_only_real_errors() -> None:
     assert error_message({"error": "Incorrect order ID"}) == "Incorrect order ID"
     assert error_message({"error": None, "status": "Pending"}) is None
     assert error_message({"error": ""}) is None
+    # What some scripts write for "no error" beside a real answer.
+    for no_error in (False, 0, "0", "false", " "):
+        assert error_message({"order": 23501, "error": no_error}) is None, no_error
+    assert error_message({"error": True}) == "True"
+    assert error_message({"error": 1}) == "1"
     assert error_message(["error"]) is None
     assert error_message("error") is None
 

@@ -217,6 +217,17 @@ def test_only_generated_looking_text_is_taken_for_a_pasted_key(text: str, is_key
     assert keys.looks_like_pasted_key(text) is is_key
 
 
+async def test_a_panel_that_sends_no_currency_still_connects(world: World) -> None:
+    world.panel.variant = "bare_php"  # JSON as text/html, `balance` without a currency
+    await world.db.users.upsert_seen(ALICE, "en")
+
+    connected = await keys.connect(world.db, world.client, ALICE, SecretStr(PERSONAL))
+
+    assert isinstance(connected, keys.Connected) and connected.balance.currency is None
+    account = await world.db.accounts.personal_for(ALICE)
+    assert account is not None and account.currency is None
+
+
 async def test_connecting_checks_the_key_first(world: World) -> None:
     assert keys.looks_like_key(PERSONAL)
     assert not keys.looks_like_key("two words") and not keys.looks_like_key("short")
