@@ -309,7 +309,7 @@ async def _show_confirmation(
 ) -> None:
     """Show the order with its price; a new token makes every older confirmation stale."""
     funds = await _funds(context, access)
-    form = form.requoted(service)
+    form = form.requoted(service, access.account.id)
     draft = await context.services.db.drafts.start(_user_id(update), state_of(STEP_CONFIRM), form.to_data())
     price = order_price(service, form.values)
     screen = confirmation_screen(context.tr, service, form, price, funds, draft.token, notice=notice)
@@ -507,8 +507,8 @@ async def _confirm(update: Update, context: BotContext, tap: Tap, walk: Walk, to
             await _tell_admins(update, context, order, message)
         case AlreadySubmitted(order):
             await show(update, context, already_submitted_screen(tr, order), edit=True)
-        case TermsChanged(service, changed):
-            notice = terms_changed_notice(tr, service, walk.currency)
+        case TermsChanged(service, changed, account_changed):
+            notice = terms_changed_notice(tr, service, walk.currency, account_changed=account_changed)
             step, error = first_gap(service, changed.values, today_utc()) or (STEP_CONFIRM, None)
             await _ask(update, context, walk, service, changed, step, edit=True, error=error, notice=notice)
         case ServiceGone():

@@ -402,6 +402,9 @@ class OrderDraft:
     service_id: int
     quote: Quote
     values: Mapping[str, Answer] = field(default_factory=dict)
+    # The account whose price and balance the confirmation showed: a key connected or
+    # disconnected before Confirm must not move the order onto other money unseen.
+    account_id: int | None = None
 
     @classmethod
     def start(cls, service: Service, values: Mapping[str, Answer] | None = None) -> OrderDraft:
@@ -411,9 +414,9 @@ class OrderDraft:
         """Return the draft with `step` answered."""
         return replace(self, values={**self.values, step: value})
 
-    def requoted(self, service: Service) -> OrderDraft:
-        """Return the draft with the service's current terms as the ones shown."""
-        return replace(self, quote=Quote.of(service))
+    def requoted(self, service: Service, account_id: int) -> OrderDraft:
+        """Return the draft with the service's current terms, on this account, as the ones shown."""
+        return replace(self, quote=Quote.of(service), account_id=account_id)
 
     def to_data(self) -> dict[str, Any]:
         """The JSON stored in the drafts table."""
@@ -427,6 +430,7 @@ class OrderDraft:
                 "dripfeed": self.quote.dripfeed,
             },
             "values": dict(self.values),
+            "account": self.account_id,
         }
 
     @classmethod
@@ -447,6 +451,7 @@ class OrderDraft:
                     bool(quote["dripfeed"]),
                 ),
                 values,
+                None if data.get("account") is None else int(data["account"]),
             )
         except (KeyError, TypeError, ValueError, InvalidOperation):
             return None
@@ -500,10 +505,12 @@ class AlreadySubmitted:
 
 @dataclass(frozen=True)
 class TermsChanged:
-    """The service's rate or limits changed since the confirmation: confirm again."""
+    """The service's rate or limits, or the paying account, changed since the confirmation:
+    confirm again."""
 
     service: Service
     draft: OrderDraft
+    account_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -545,8 +552,10 @@ async def submit(
     service = catalog.service(draft.service_id)
     if service is None or service.type != draft.quote.type:
         return ServiceGone()
+    if draft.account_id != access.account.id:
+        return TermsChanged(service, draft.requoted(service, access.account.id), account_changed=True)
     if not draft.quote.matches(service):
-        return TermsChanged(service, draft.requoted(service))
+        return TermsChanged(service, draft.requoted(service, access.account.id))
     category = catalog.category_of(service).name
     # Only the answers the form still asks for (not, say, a keyword whose step went away).
     answers = {step: draft.values[step] for step in form_steps(service, draft.values) if step in draft.values}

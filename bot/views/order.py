@@ -502,7 +502,12 @@ def confirmation_screen(
     return Screen(Html("\n".join(lines)), keyboard)
 
 
-def terms_changed_notice(tr: Translator, service: Service, currency: str | None) -> Html:
+def terms_changed_notice(
+    tr: Translator, service: Service, currency: str | None, *, account_changed: bool = False
+) -> Html:
+    """Why the confirmation is shown again: the panel's terms, or the paying account, changed."""
+    if account_changed:
+        return tr("order-account-changed")
     return tr(
         "order-terms-changed",
         rate=money(tr, service.rate, currency),

@@ -139,6 +139,28 @@ async def test_a_price_change_before_submit_asks_to_confirm_again(tmp_path: Path
         assert order.charge == Decimal("0.50")
 
 
+async def test_a_key_disconnected_before_confirm_asks_to_confirm_on_the_account_that_will_pay(
+    tmp_path: Path, sandbox: SandboxPanel
+) -> None:
+    sandbox.add_account("bob-own-key-5d2e8a4c", balance=Decimal("7.25"), currency="USD")
+    async with running_bot(tmp_path, sandbox) as harness:
+        bob = Walker(harness, BOB)
+        await bob.command("/connect bob-own-key-5d2e8a4c", contains="connected")
+        confirmation = await confirmation_for(bob)
+        assert "Balance: $7.25" in confirmation.text  # priced and funded on Bob's own key
+        await bob.command("/disconnect", contains="disconnected")
+
+        await bob.user.press(confirmation, "✅ Confirm")
+        again = await bob.user.expect_message("the account that would pay for the order changed", kind="edited")
+        assert "Balance: $100.00" in again.text  # now the shared account's, shown before any money moves
+        assert sandbox.count("add") == 0
+        await bob.user.press(again, "✅ Confirm")
+        await bob.user.expect_message("placed", kind="edited")
+    [order] = sandbox.orders.values()
+    assert sandbox.account(SANDBOX_API_KEY).balance == Decimal("100.00") - order.charge
+    assert sandbox.account("bob-own-key-5d2e8a4c").balance == Decimal("7.25")
+
+
 async def test_a_raised_minimum_sends_the_user_back_to_the_quantity(tmp_path: Path, sandbox: SandboxPanel) -> None:
     async with running_bot(tmp_path, sandbox) as harness:
         alice = Walker(harness, ALICE)

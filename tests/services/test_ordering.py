@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -292,6 +292,8 @@ def test_add_parameters_are_the_answered_fields_as_text() -> None:
 def test_a_draft_survives_the_database_as_json() -> None:
     draft = OrderDraft.start(service(rate="0.1234567"), {"link": "https://a.io", "comments": ["a"], "posts": None})
     assert OrderDraft.from_data(draft.to_data()) == draft
+    confirmed = draft.requoted(service(rate="0.1234567"), account_id=7)
+    assert OrderDraft.from_data(confirmed.to_data()) == confirmed and confirmed.account_id == 7
 
 
 @pytest.mark.parametrize("data", [{}, {"query": "likes"}, {"service": "x", "quote": {}, "values": {}},
@@ -327,7 +329,7 @@ class Submitting:
         chosen = catalog.service(service_id)
         assert chosen is not None
         answers = {"link": "https://instagram.com/someone", "quantity": 100, STEP_DRIPFEED: False} | values
-        draft = OrderDraft.start(chosen, answers)
+        draft = OrderDraft.start(chosen, answers).requoted(chosen, self.access.account.id)
         stored = await self.db.drafts.start(USER, state_of(STEP_CONFIRM), draft.to_data())
         return draft, stored.token
 
@@ -363,6 +365,14 @@ async def test_a_confirmed_draft_becomes_one_placed_order(setup: Submitting) -> 
     assert (order.link, order.quantity, order.runs) == ("https://instagram.com/someone", 1000, None)
     assert await setup.db.drafts.get(USER) is None  # the confirmation cannot be used again
     assert await find_submitted(setup.db, USER, token) == order
+
+
+async def test_a_draft_confirmed_on_another_account_is_shown_again_not_sent(setup: Submitting) -> None:
+    draft, token = await setup.confirmed(1)
+    result = await setup.submit(replace(draft, account_id=setup.access.account.id + 1), token)
+    assert isinstance(result, TermsChanged) and result.account_changed
+    assert result.draft.account_id == setup.access.account.id
+    assert setup.panel.count("add") == 0 and await setup.db.orders.list_for_user(USER) == []
 
 
 async def test_the_order_is_recorded_as_submitting_before_add_goes_out(setup: Submitting) -> None:
