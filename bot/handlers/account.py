@@ -68,7 +68,8 @@ async def on_key_text(update: Update, context: BotContext, draft: Draft) -> None
 async def take_key(update: Update, context: BotContext, text: str) -> None:
     """Delete the message, check the key with the panel, store it if the panel takes it.
 
-    Also for a key pasted outside the dialog (see `bot.handlers.common.text_fallback`).
+    Also for a key pasted outside the dialog (`bot.handlers.common.text_fallback`) or into
+    the catalog search (`bot.handlers.order`).
     """
     services = context.services
     user_id = _user_id(update)

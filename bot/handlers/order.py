@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.handlers.account import take_key
 from bot.handlers.dialogs import DialogRouter, dialog_of
 from bot.handlers.replies import Tap, show
 from bot.i18n import Html
@@ -21,6 +22,7 @@ from bot.panel import FieldKind, PanelError, Service
 from bot.services.accounts import AccountAccess, access_for_user
 from bot.services.alerts import check_balance
 from bot.services.catalog import Catalog, CatalogUnavailable
+from bot.services.keys import looks_like_pasted_key
 from bot.services.ordering import (
     DIALOG,
     STEP_CONFIRM,
@@ -155,10 +157,13 @@ async def _load_form(context: BotContext, user_id: int) -> tuple[Draft, OrderDra
 
 async def order_command(update: Update, context: BotContext) -> None:
     """Opens the catalog, a service (`/order 4242`) or a search (`/order likes`)."""
+    words = " ".join(context.args or []).strip()
+    if looks_like_pasted_key(words):
+        await take_key(update, context, words)
+        return
     walk = await _open_walk(update, context, None)
     if walk is None:
         return
-    words = " ".join(context.args or []).strip()
     service_id = parse_id(words)
     # The walk begins: from now on, words typed in the chat search the catalog.
     await _begin_browsing(context, _user_id(update), "" if service_id is not None else words)
@@ -321,6 +326,10 @@ async def on_text(update: Update, context: BotContext, draft: Draft) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     step = step_of(draft.state)
+    if step == STEP_SEARCH and looks_like_pasted_key(message.text.strip()):
+        # A key pasted while browsing: never searched for, shown back or kept in the draft.
+        await take_key(update, context, message.text)
+        return
     walk = await _open_walk(update, context, None)
     if walk is None:
         return

@@ -164,3 +164,24 @@ async def test_the_key_never_reaches_a_log_line(shop: Shop, caplog: pytest.LogCa
     for record in caplog.records:
         text = record.getMessage() + (record.exc_text or "")
         assert GOOD_KEY not in text and BAD_KEY not in text, f"{record.name}: {text[:300]}"
+
+
+@pytest.mark.parametrize("how", ["typed while browsing", "as /order's words"])
+async def test_a_key_pasted_into_the_catalog_search_is_taken_not_searched(
+    tmp_path: Path, sandbox: SandboxPanel, how: str
+) -> None:
+    with_balance(sandbox, GOOD_KEY, "42.50")
+    async with open_shop(tmp_path, sandbox, allowed_user_ids="*") as shop:
+        alice = shop.harness.user(ALICE)
+        if how == "typed while browsing":
+            await alice.send("/order")  # typed words now search the catalog
+            await alice.expect_message(contains="category")
+            sent = await alice.send(GOOD_KEY)
+        else:
+            sent = await alice.send(f"/order {GOOD_KEY}")
+        await shop.harness.fake.wait_for_call("deleteMessage", chat_id=ALICE, message_id=sent["message_id"])
+        await alice.expect_message(contains="connected")
+        draft = await shop.services.db.drafts.get(ALICE)
+        assert draft is None or GOOD_KEY not in str(draft.data)
+        assert GOOD_KEY.encode() not in database_bytes(shop)
+        assert_never_shown(alice, GOOD_KEY)
