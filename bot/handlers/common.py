@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -193,9 +193,12 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(context.tr.plain("error-internal"), show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, context.tr("error-internal"))
+            try:
+                await update.callback_query.answer(context.tr.plain("error-internal"), show_alert=True)
+                return
+            except BadRequest:
+                pass  # answered before the failure (buttons answer before slow work): say it below
+        await context.bot.send_message(update.effective_chat.id, context.tr("error-internal"))
     except TelegramError as error:
         log.warning("could not report the failure to chat=%s: %s", update.effective_chat.id, error)
 

@@ -111,3 +111,22 @@ async def test_group_chats_get_one_notice_then_silence(harness: BotHarness) -> N
     await frank.expect_message()
     await harness.fake.wait_until(lambda: not harness.fake.pending_updates, timeout=5)
     group.assert_no_new_events()
+
+
+async def test_a_failure_after_a_button_was_answered_is_told_in_the_chat(
+    tmp_path: Path, fake_telegram: FakeTelegram, sandbox: SandboxPanel
+) -> None:
+    """Buttons answer before slow work, so the failure cannot be an alert any more: a message
+    says it instead of leaving the user looking at a half-changed screen."""
+    settings = {"smm_api_key": SANDBOX_API_KEY, "allowed_user_ids": "*"}
+    async with BotHarness.start(
+        tmp_path, panel=sandbox, fake=fake_telegram, allow_error_logs=True, allow_client_errors=True, **settings
+    ) as harness:
+        gina = harness.user(1008)
+        await gina.send("/order 2")
+        card = await gina.expect_message(contains="Instagram Followers [No refill]")
+        fake_telegram.inject_error("editMessageText", error_code=502, description="Bad Gateway")
+        await gina.press(card, "🛒 Order")
+        await gina.expect_message(contains="Something went wrong", kind="sent")
+        [failure] = harness.error_logs
+        assert failure.getMessage() == "update failed: NetworkError"
