@@ -167,6 +167,13 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.tr("error-unknown-command"))
 
 
+async def edited_message(update: Update, context: BotContext) -> None:
+    """Answers an edit of an earlier message: read as new input, it would answer whatever step
+    the user is at now (a corrected "most per post" taken as the number of posts)."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.tr("error-edited-message"))
+
+
 async def not_text(update: Update, context: BotContext) -> None:
     """Answers stickers, photos and the like: the bot reads text only."""
     assert update.effective_message is not None
@@ -231,7 +238,8 @@ def register_gate(application: Application) -> None:
 
 
 def register(application: Application) -> None:
-    """Commands and buttons of the frame."""
+    """Commands and buttons of the frame; edits of earlier messages before anything reads them."""
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", show_help))
     application.add_handler(CommandHandler("language", choose_language))

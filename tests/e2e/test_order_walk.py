@@ -260,3 +260,20 @@ async def test_long_answers_never_make_a_message_telegram_refuses(tmp_path: Path
         confirmation = await alice.type("#" + "h" * 290)
         assert "Check your order" in confirmation.text and "…and 7 more" in confirmation.text
     # Leaving the harness fails the test if any message was over 4,096 characters.
+
+
+async def test_an_edited_earlier_answer_is_not_taken_for_the_current_step(
+    tmp_path: Path, sandbox: SandboxPanel
+) -> None:
+    async with running_bot(tmp_path, sandbox) as harness:
+        alice = Walker(harness, ALICE)
+        await alice.open_form(16)  # Subscriptions: username, least per post, most per post, posts, …
+        await alice.type("@channel")
+        await alice.type("100")
+        most = await alice.user.send("1000")
+        await alice.user.expect_message(contains="posts", kind="sent")
+
+        await alice.user.edit(most, "500")  # meant as the most per post; the bot is at "posts"
+        await alice.user.expect_message(contains="send the corrected text as a new message", kind="sent")
+        draft = await services_of(harness).db.drafts.get(ALICE)
+        assert draft is not None and draft.data["values"]["max"] == 1000 and "posts" not in draft.data["values"]

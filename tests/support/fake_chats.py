@@ -336,6 +336,15 @@ class SimulatedUser(ChatView):
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._fake.user_sends(self, chat or self, fields, reply_to=reply_to)
 
+    async def edit(self, sent: JsonDict, text: str) -> JsonDict:
+        """Edit a message this user sent earlier (`sent`, as `send` returned it) to `text`."""
+        edited = {key: value for key, value in sent.items() if key != "entities"}
+        edited |= {"text": text, "edit_date": sent["date"] + 1}
+        if command := _leading_command(text):
+            edited["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self._fake.queue_update("edited_message", edited)
+        return edited
+
     async def send_sticker(self, *, chat: ChatView | None = None, emoji: str = "👍") -> JsonDict:
         """Send a sticker (a message without text); return the update's Message."""
         sticker = {
