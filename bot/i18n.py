@@ -17,7 +17,7 @@ import zoneinfo
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from io import BytesIO
 from pathlib import Path
 
@@ -26,13 +26,32 @@ from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
-from babel.numbers import format_currency, format_decimal, get_currency_symbol
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
 
 logger = logging.getLogger(__name__)
 
 _FORMATTER = string.Formatter()
 # A keyword line (`msgid "..."`, `msgstr[1] "..."`) or a continuation line (`"..."`).
 _PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"')
+
+# Numbers are written with every digit they have, within bounds no real amount comes near: a
+# broken panel, or a setting stored before typed amounts were checked ("1E-5000",
+# "1E+999999999"), would otherwise fill a message with thousands of digits, or a gigabyte.
+MAX_DECIMALS = 12
+MAX_WHOLE_DIGITS = 30
+# Beyond MAX_WHOLE_DIGITS a number is written as 1.234568E+45: its size is all that matters.
+_SCIENTIFIC_DIGITS = 7
+# Enough precision for every digit within the bounds, and room for any exponent a Decimal has.
+_BOUNDED = Context(prec=MAX_WHOLE_DIGITS + MAX_DECIMALS + 2, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_SCIENTIFIC = Context(prec=_SCIENTIFIC_DIGITS, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# Spaces people type between groups of digits, where the language groups with a space.
+_SPACES = " \xa0\u202f"
 
 
 class Html(str):
@@ -105,6 +124,33 @@ def _exact_decimals(value: Decimal) -> Iterator[None]:
         yield
 
 
+def _too_large(value: Decimal) -> bool:
+    return value.is_finite() and value.adjusted() >= MAX_WHOLE_DIGITS
+
+
+def _within_decimals(value: Decimal) -> Decimal:
+    """The value itself, or rounded to MAX_DECIMALS places (trailing zeros dropped) when it has more."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -MAX_DECIMALS:
+        return value
+    return value.quantize(Decimal(1).scaleb(-MAX_DECIMALS), context=_BOUNDED).normalize(context=_BOUNDED)
+
+
+def _number_pattern(locale: Locale) -> re.Pattern[str]:
+    """A plain non-negative number as `locale` writes it: digits, groups of three, decimals.
+
+    A dot is a decimal point too where the language groups with something else ("12.50" in
+    Russian); signs, exponents and misplaced group separators ("12,50" in English) never match.
+    """
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    groups = _SPACES if group in _SPACES else group
+    points = decimal if "." in groups + decimal else decimal + "."
+    group_class, point_class = re.escape(groups), re.escape(points)
+    return re.compile(
+        rf"(?P<whole>[0-9]+|[0-9]{{1,3}}(?:[{group_class}][0-9]{{3}})+)(?:[{point_class}](?P<fraction>[0-9]+))?"
+    )
+
+
 def _space_letter_symbol(text: str, symbol: str) -> str:
     """Keep a currency written in letters ("RUB", "coins") off the digits, as CLDR asks."""
     # The symbol comes from the panel: a function replacement, so its text is never a template.
@@ -141,6 +187,7 @@ class Translator:
         self.language = catalogs[0].language
         self.timezone = timezone
         self._locale = catalogs[0].locale
+        self._number_pattern = _number_pattern(self._locale)
         # Its own catalog first, then the default language's for messages not translated yet.
         self._catalogs = catalogs
 
@@ -170,24 +217,44 @@ class Translator:
         return self._fill(message_id, template, values, escape=False)
 
     def number(self, value: int | Decimal) -> str:
-        """Write a number with every digit it has, grouped the way this language groups."""
+        """Write a number with every digit it has, grouped the way this language groups.
+
+        Past MAX_DECIMALS places it is rounded; past MAX_WHOLE_DIGITS digits it is written
+        in scientific notation.
+        """
         value = Decimal(value)
+        if _too_large(value):
+            return f"{value.normalize(context=_SCIENTIFIC):E}".replace(".", get_decimal_symbol(self._locale))
+        value = _within_decimals(value)
         with _exact_decimals(value):
             return format_decimal(value, locale=self._locale, decimal_quantization=False)
 
     def money(self, amount: Decimal, currency: str | None) -> str:
         """Write an amount in a currency without rounding; any code works, even "coins".
 
-        Panels that send no currency get the bare number.
+        Panels that send no currency get the bare number. The bounds of `number` apply.
         """
         code = (currency or "").strip()
         if not code:
             return self.number(amount)
         if len(code) == 3 and code.isalpha():
             code = code.upper()
+        if _too_large(amount):
+            return f"{self.number(amount)}\xa0{code}"
+        amount = _within_decimals(amount)
         with _exact_decimals(amount):
             text = format_currency(amount, code, locale=self._locale, decimal_quantization=False)
         return _space_letter_symbol(text, get_currency_symbol(code, locale=self._locale))
+
+    def read_number(self, text: str) -> Decimal | None:
+        """Read a number typed the way this language writes them ("1,234.5"; "1 234,5" in
+        Russian); None for anything else, such as "1e5", "-3" or "12,50" in English."""
+        match = self._number_pattern.fullmatch(text.strip())
+        if match is None:
+            return None
+        whole = "".join(digit for digit in match["whole"] if digit.isdigit())
+        fraction = match["fraction"]
+        return Decimal(f"{whole}.{fraction}" if fraction else whole)
 
     def date(self, moment: dt.datetime, tz: str | dt.tzinfo | None = None) -> str:
         """Write the day of `moment` in `tz` (default: the bot's TIMEZONE) ("Jan 5, 2026").

@@ -24,7 +24,7 @@ from bot.services.accounts import access_for_user
 from bot.storage import Draft
 from bot.views import callbacks
 from bot.views.account import balance_text, connect_prompt, connect_result, no_account
-from bot.views.common import Screen
+from bot.views.common import Screen, panel_error
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ async def balance_command(update: Update, context: BotContext) -> None:
         await _say(update, context, "error-panel-unavailable")
         return
     except PanelRejected as error:
-        await show(update, context, Screen(context.tr("error-panel", message=error.message)), edit=False)
+        await show(update, context, Screen(panel_error(context.tr, error.message)), edit=False)
         return
     await services.db.accounts.set_balance(access.account.id, balance.amount, balance.currency)
     await show(update, context, Screen(balance_text(context.tr, balance, personal=access.personal)), edit=False)

@@ -57,7 +57,7 @@ from bot.services.ordering import (
 from bot.services.unknown_orders import tell_admins
 from bot.storage import Draft, Order, parse_id
 from bot.views import callbacks
-from bot.views.common import Screen
+from bot.views.common import Screen, panel_message
 from bot.views.order import (
     BACK,
     CANCEL,
@@ -525,7 +525,7 @@ async def _confirm(update: Update, context: BotContext, tap: Tap, walk: Walk, to
             await show(update, context, Screen(tr("order-service-gone")), edit=True)
         case CannotVerify(message):
             shown = walk.catalog.service(form.service_id)
-            notice = tr("order-cannot-verify", message=message)
+            notice = tr("order-cannot-verify", message=panel_message(message))
             if shown is None:
                 await show(update, context, Screen(notice), edit=True)
             else:

@@ -34,7 +34,7 @@ from bot.services.orders import (
 from bot.storage import Order
 from bot.views import callbacks
 from bot.views.account import no_account
-from bot.views.common import Screen
+from bot.views.common import Screen, panel_error
 from bot.views.orders import (
     AGAIN,
     CANCEL,
@@ -252,7 +252,7 @@ async def _panel_call(update: Update, context: BotContext, call: Awaitable[T]) -
         log.info("panel unavailable for an order action: %s", error.message)
         await _reply(update, context, [context.tr("error-panel-unavailable")])
     except PanelRejected as error:
-        await _reply(update, context, [context.tr("error-panel", message=error.message)])
+        await _reply(update, context, [panel_error(context.tr, error.message)])
     except OrderUnreachable:
         await _reply(update, context, [context.tr("order-card-unreachable")])
     return None

@@ -6,7 +6,7 @@ The language button opens the frame's /language picker (`menu:language`).
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from telegram import Update
@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter, dialog_of
 from bot.handlers.replies import Tap, show
+from bot.i18n import Translator
 from bot.storage import Account, Draft, UserSettings
 from bot.views import callbacks
 from bot.views.common import Screen
@@ -32,17 +33,18 @@ DIALOG = "settings"
 WAITING_FOR_THRESHOLD = f"{DIALOG}.threshold"
 # Far above any balance, so a slip of the finger ("50000000") is caught.
 MAX_THRESHOLD = Decimal("1000000")
+# Cents, or the satoshis of a coin: finer than that is a slip.
+MAX_THRESHOLD_DECIMALS = 8
 
 
-def parse_amount(text: str) -> Decimal | None:
-    """Read "5", "12.50" or "12,50" as a non-negative amount; None for anything else."""
-    try:
-        amount = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
+def parse_amount(text: str, tr: Translator) -> Decimal | None:
+    """Read an amount written the way the user's language writes numbers ("1,000.50" in
+    English, "1 000,50" in Russian; "12.50" in both); None for anything else."""
+    amount = tr.read_number(text)
+    if amount is None or amount > MAX_THRESHOLD:
         return None
-    if not amount.is_finite() or not 0 <= amount <= MAX_THRESHOLD:
-        return None
-    return amount
+    exponent = amount.as_tuple().exponent
+    return amount if isinstance(exponent, int) and -exponent <= MAX_THRESHOLD_DECIMALS else None
 
 
 def _user_id(update: Update) -> int:
@@ -117,7 +119,7 @@ async def on_threshold_text(update: Update, context: BotContext, draft: Draft) -
     """Stores the alert level the user typed."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    amount = parse_amount(message.text)
+    amount = parse_amount(message.text, context.tr)
     if amount is None:
         await show(update, context, Screen(context.tr("settings-threshold-invalid")), edit=False)
         return

@@ -45,6 +45,9 @@ class SandboxPanel(PanelState):
         self.latency = 0.0
         self.action_latency: dict[str, float] = {}
         self.key_latency: dict[str, float] = {}
+        # action -> the words every request of it is refused with, whatever they are: a real
+        # panel's operator may put a maintenance notice or a stack trace there.
+        self.refusals: dict[str, str] = {}
         self.timeout_delay = 5.0
         self.requests: list[RecordedRequest] = []
         self._faults = FaultQueue()
@@ -177,6 +180,8 @@ class SandboxPanel(PanelState):
     def _answer(self, key: str, action: str, params: dict[str, str], wire: Wire) -> Json:
         try:
             account = self.authenticate(key)
+            if action in self.refusals:
+                return {"error": self.refusals[action]}
             handler = ACTIONS.get(action)
             if handler is None:
                 raise PanelError(Problem.INCORRECT_REQUEST)

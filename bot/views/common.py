@@ -44,9 +44,30 @@ class Screen(NamedTuple):
     keyboard: InlineKeyboardMarkup | None = None
 
 
+# How much of the panel's own words a message shows: a panel can send anything (a stack
+# trace, a whole maintenance notice), and Telegram refuses a message over 4,096 characters.
+PANEL_MESSAGE_LENGTH = 300  # a refusal or an error, in a sentence of ours
+PANEL_LABEL_LENGTH = 60  # a status or a service type, inside a line of ours
+
+
 def shorten(text: str, limit: int) -> str:
     """Cut text to `limit` characters, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def panel_message(text: str) -> str:
+    """The panel's refusal or error as a message of ours quotes it."""
+    return shorten(text, PANEL_MESSAGE_LENGTH)
+
+
+def panel_error(tr: Translator, message: str) -> Html:
+    """The panel refused a whole request: say so in its words."""
+    return tr("error-panel", message=panel_message(message))
+
+
+def panel_label(text: str) -> str:
+    """A status or service type the bot has no word for, as the panel named it."""
+    return shorten(text, PANEL_LABEL_LENGTH)
 
 
 def money(tr: Translator, amount: Decimal, currency: str | None) -> str:

@@ -11,7 +11,7 @@ from bot.i18n import Html, Translator
 from bot.services.tracking import refunded_amount
 from bot.storage import Order, Refill
 from bot.views.common import money, shorten
-from bot.views.orders import order_status_label, refill_status_label
+from bot.views.orders import SERVICE_LENGTH, order_status_label, refill_status_label
 
 # A pasted link can be as long as a whole message; the order card shows it in full.
 MAX_LINK_CHARS = 300
@@ -66,7 +66,7 @@ def low_balance_message(
 
 
 def _order_lines(tr: Translator, order: Order) -> list[Html]:
-    lines = [tr("notify-order-service", service=order.service.name)]
+    lines = [tr("notify-order-service", service=shorten(order.service.name, SERVICE_LENGTH))]
     if order.link:
         lines.append(tr("notify-order-link", link=shorten(order.link, MAX_LINK_CHARS)))
     return lines

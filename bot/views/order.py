@@ -39,7 +39,7 @@ from bot.services.ordering import (
 )
 from bot.storage import Order
 from bot.views.callbacks import CATEGORY, CATEGORY_PAGE, ORDER_STEP, SERVICE, pack
-from bot.views.common import Screen, money, shorten
+from bot.views.common import Screen, money, panel_label, panel_message, shorten
 from bot.views.orders import open_order_keyboard, quantity_text
 
 T = TypeVar("T")
@@ -271,7 +271,7 @@ def search_screen(tr: Translator, query: str, page: Page[Service], total: int, c
 def type_name(tr: Translator, service: Service) -> Html:
     """The service's type in the user's language; unknown types are named as the panel sent them."""
     if service.kind is ServiceType.UNKNOWN:
-        return tr("service-type-unsupported", type=service.type)
+        return tr("service-type-unsupported", type=panel_label(service.type))
     return tr("service-type-" + service.kind.value.lower().replace(" ", "-"))
 
 
@@ -302,7 +302,7 @@ def service_card(tr: Translator, service: Service, category: Category, currency:
     if is_supported(service):
         rows.append([walk_button(tr, "button-order", START, service.id)])
     else:
-        parts.append(tr("service-card-unsupported", type=service.type))
+        parts.append(tr("service-card-unsupported", type=panel_label(service.type)))
     page = page_of(category.services, service, SERVICES_PER_PAGE)
     back = InlineKeyboardButton(tr.plain("button-back"), callback_data=pack(CATEGORY, category.index, page))
     rows.append([back, cancel_button(tr)])
@@ -541,7 +541,7 @@ def placed_screen(tr: Translator, order: Order) -> Screen:
 def rejected_screen(tr: Translator, message: str) -> Screen:
     """The panel's refusal, with Edit to fix the order and try again."""
     return Screen(
-        tr("order-failed", message=shorten(message, VALUE_LENGTH)),
+        tr("order-failed", message=panel_message(message)),
         _keyboard([walk_button(tr, "button-edit", EDIT), cancel_button(tr)]),
     )
 
@@ -564,6 +564,6 @@ def admin_unknown_text(tr: Translator, order: Order, user_label: str, message: s
         service_id=order.service.service_id,
         link=shorten(order.link or "—", VALUE_LENGTH),
         quantity=quantity_text(tr, order),
-        message=shorten(message, VALUE_LENGTH),
+        message=panel_message(message),
     )
 

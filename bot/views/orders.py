@@ -25,7 +25,7 @@ from bot.services.orders import (
 )
 from bot.storage import Order, SubmitState
 from bot.views.callbacks import ORDER, ORDERS_PAGE, pack
-from bot.views.common import Screen, money, shorten
+from bot.views.common import Screen, money, panel_label, panel_message, shorten
 
 T = TypeVar("T")
 
@@ -35,7 +35,6 @@ SERVICE_LENGTH = 120
 LIST_LINK_LENGTH = 80
 CARD_LINK_LENGTH = 300
 BUTTON_NAME_LENGTH = 32
-PANEL_MESSAGE_LENGTH = 300
 
 # ord:<local id>:<action>
 OPEN = "open"
@@ -84,13 +83,13 @@ def order_state_label(tr: Translator, state: OrderState) -> Html | None:
 def order_status_label(tr: Translator, status: str) -> Html:
     """The panel's order status in the user's language; an unknown one as the panel wrote it."""
     label = order_state_label(tr, OrderState.parse(status))
-    return label if label is not None else tr("status-unknown", status=status)
+    return label if label is not None else tr("status-unknown", status=panel_label(status))
 
 
 def refill_status_label(tr: Translator, status: str) -> Html:
     """The panel's refill status in the user's language; an unknown one as the panel wrote it."""
     message_id = _REFILL_STATE_MESSAGES.get(RefillState.parse(status))
-    return tr(message_id) if message_id else tr("refill-status-unknown", status=status)
+    return tr(message_id) if message_id else tr("refill-status-unknown", status=panel_label(status))
 
 
 def order_button(tr: Translator, message_id: str, order: Order, action: str) -> InlineKeyboardButton:
@@ -236,7 +235,7 @@ def _card_notes(tr: Translator, card: OrderCard) -> list[Html]:
     if order.submit_state is SubmitState.UNKNOWN:
         notes.append(tr("order-card-unknown"))
     elif order.submit_state is SubmitState.FAILED and order.submit_error:
-        notes.append(tr("order-card-failed", message=shorten(order.submit_error, PANEL_MESSAGE_LENGTH)))
+        notes.append(tr("order-card-failed", message=panel_message(order.submit_error)))
     if card.cancel_pending:
         notes.append(tr("order-card-cancel-pending"))
     if order.polling_stopped and not order.final:
@@ -246,7 +245,7 @@ def _card_notes(tr: Translator, card: OrderCard) -> list[Html]:
     elif card.problem is RefreshProblem.UNAVAILABLE:
         notes.append(tr("order-card-stale"))
     elif card.problem is RefreshProblem.REFUSED:
-        notes.append(tr("order-card-refused", message=shorten(card.panel_message or "", PANEL_MESSAGE_LENGTH)))
+        notes.append(tr("order-card-refused", message=panel_message(card.panel_message or "")))
     return [Html("")] + notes if notes else []
 
 
@@ -276,7 +275,7 @@ def refills_screen(tr: Translator, order: Order, lines: Sequence[RefillLine]) ->
             tr("refills-item", number=refill.panel_refill_id, status=status, date=tr.datetime(refill.created_at))
         )
         if line.error:
-            items.append(tr("ids-item-error", number=refill.panel_refill_id, message=_panel_words(line.error)))
+            items.append(tr("ids-item-error", number=refill.panel_refill_id, message=panel_message(line.error)))
     keyboard = InlineKeyboardMarkup([[order_button(tr, "button-back", order, REFRESH)]])
     return Screen(Html("\n".join(items)), keyboard)
 
@@ -317,12 +316,8 @@ def status_answer(tr: Translator, answer: ItemAnswer[OrderStatus]) -> Html:
 
 def _not_done(tr: Translator, answer: ItemAnswer[T]) -> Html:
     if answer.error is not None:
-        return tr("ids-item-error", number=answer.panel_id, message=_panel_words(answer.error))
+        return tr("ids-item-error", number=answer.panel_id, message=panel_message(answer.error))
     return tr("ids-item-not-found", number=answer.panel_id)
-
-
-def _panel_words(message: str) -> str:
-    return shorten(message, PANEL_MESSAGE_LENGTH)
 
 
 def invalid_ids(tr: Translator, words: Iterable[str]) -> list[Html]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from bot.handlers.settings import parse_amount
+from bot.i18n import I18n
 from bot.sandbox import SandboxPanel
 from tests.e2e.orders_support import ALICE, BOB, open_shop, with_balance
 
@@ -46,7 +51,7 @@ async def test_alert_level_of_a_personal_account(tmp_path: Path, sandbox: Sandbo
         prompt = await bob.expect_message(contains="warn you")
         await bob.send("lots")
         await bob.expect_message(contains="Please send an amount")
-        await bob.send("12,50")
+        await bob.send("12.50")
         await bob.expect_message(contains="drops below $12.50")
         updated = await bob.expect_message(contains="alert below: $12.50")
         assert "(default)" not in updated.text
@@ -58,3 +63,81 @@ async def test_alert_level_of_a_personal_account(tmp_path: Path, sandbox: Sandbo
         await bob.expect_message(contains="drops below $5.00")
         user = await shop.services.db.users.get(BOB)
         assert user is not None and user.settings.low_balance_threshold is None
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return I18n.load()
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "amount"),
+    [
+        ("en", "5", Decimal("5")),
+        ("en", " 12.50 ", Decimal("12.50")),
+        ("en", "1,000", Decimal("1000")),  # as the bot itself writes a thousand in English
+        ("en", "1,000.5", Decimal("1000.5")),
+        ("ko", "1,000", Decimal("1000")),
+        ("ru", "12,50", Decimal("12.50")),
+        ("ru", "12.50", Decimal("12.50")),  # a dot groups nothing in Russian: it is a decimal point
+        ("ru", "1 000", Decimal("1000")),
+        ("ru", "1\xa0000,5", Decimal("1000.5")),
+        ("en", "0.00000001", Decimal("0.00000001")),
+        # Neither a number written the user's way nor a plain one:
+        ("en", "12,50", None),  # a decimal comma, or a mistyped 1,250?
+        ("en", "1,00", None),
+        ("ru", "1.000,5", None),
+        ("en", "1e-5000", None),
+        ("en", "1E3", None),
+        ("en", "-5", None),
+        ("en", "+5", None),
+        ("en", "NaN", None),
+        ("en", "Infinity", None),
+        ("en", "٥", None),  # digits of another script
+        ("en", ".5", None),
+        ("en", "0.000000001", None),  # more decimals than any currency has
+        ("en", "1000001", None),  # above MAX_THRESHOLD: a slip of the finger
+        ("en", "", None),
+    ],
+)
+def test_amounts_are_read_the_way_the_users_language_writes_them(
+    i18n: I18n, language: str, typed: str, amount: Decimal | None
+) -> None:
+    assert parse_amount(typed, i18n.translator(language)) == amount
+
+
+async def test_an_alert_level_in_exponent_notation_is_refused(tmp_path: Path, sandbox: SandboxPanel) -> None:
+    key = with_balance(sandbox, "bob-settings-key-4be0c2d9")
+    async with open_shop(tmp_path, sandbox, low_balance_threshold="5") as shop:
+        bob = shop.harness.user(BOB)
+        await bob.send(f"/connect {key}")
+        await bob.expect_message(contains="connected")
+        await bob.send("/settings")
+        screen = await bob.expect_message(contains="alert below")
+        await bob.press(screen, "💰 Alert level")
+        await bob.expect_message(contains="warn you")
+        await bob.send("1e-5000")
+        refused = await bob.expect_message(contains="Please send an amount")
+        assert "1,000" in refused.text, "the refusal shows the form expected"
+        await bob.send("1,000")
+        await bob.expect_message(contains="drops below $1,000.00")
+        await bob.expect_message(contains="alert below: $1,000.00")
+        user = await shop.services.db.users.get(BOB)
+        assert user is not None and user.settings.low_balance_threshold == Decimal("1000")
+
+
+async def test_settings_open_with_an_absurd_level_stored_before_levels_were_checked(
+    tmp_path: Path, sandbox: SandboxPanel
+) -> None:
+    key = with_balance(sandbox, "bob-settings-key-4be0c2d9")
+    async with open_shop(tmp_path, sandbox) as shop:
+        bob = shop.harness.user(BOB)
+        await bob.send(f"/connect {key}")
+        await bob.expect_message(contains="connected")
+        db = shop.services.db
+        for level, shown in ((Decimal("1E-5000"), "$0.00"), (Decimal("0.1234567890123456"), "$0.123456789012")):
+            user = await db.users.get(BOB)
+            assert user is not None
+            await db.users.update_settings(BOB, dataclasses.replace(user.settings, low_balance_threshold=level))
+            await bob.send("/settings")
+            await bob.expect_message(contains=f"alert below: {shown}")

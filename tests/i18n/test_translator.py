@@ -120,6 +120,70 @@ def test_numbers_and_money_keep_every_digit(i18n: I18n, language: str, amount: D
         assert parse_back(tr.money(amount, currency), language) == amount
 
 
+# A broken panel, or a level stored before typed amounts were checked, can hold these.
+ABSURD_AMOUNTS = [
+    Decimal("1E-5000"),
+    Decimal("1E-999999999"),
+    Decimal("0." + "3" * 5000),
+    Decimal("1E+999999999"),
+    Decimal("-9.87654321E+5000"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "ko", "ru"])
+@pytest.mark.parametrize("amount", ABSURD_AMOUNTS, ids=lambda amount: str(amount)[:20])
+def test_absurd_numbers_and_money_are_written_short(i18n: I18n, language: str, amount: Decimal) -> None:
+    tr = i18n.translator(language)
+    for text in (tr.number(amount), tr.money(amount, "USD"), tr.money(amount, "coins")):
+        assert len(text) < 60, text
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "number", "money"),
+    [
+        ("en", Decimal("1E-5000"), "0", "$0.00"),
+        ("en", Decimal("0.1234567890125"), "0.123456789012", "$0.123456789012"),
+        ("ru", Decimal("0.1234567890126"), "0,123456789013", f"0,123456789013{NBSP}$"),
+        ("en", Decimal(f"5.{'0' * 20}"), "5", "$5.00"),
+        ("en", Decimal("1.5E+40"), "1.5E+40", f"1.5E+40{NBSP}USD"),
+        ("ru", Decimal("-1.23456789E+30"), "-1,234568E+30", f"-1,234568E+30{NBSP}USD"),
+    ],
+)
+def test_numbers_past_the_bounds_are_rounded_or_written_in_scientific_notation(
+    i18n: I18n, language: str, amount: Decimal, number: str, money: str
+) -> None:
+    tr = i18n.translator(language)
+    assert (tr.number(amount), tr.money(amount, "USD")) == (number, money)
+
+
+@pytest.mark.parametrize("language", ["en", "ko", "ru"])
+@pytest.mark.parametrize("amount", [Decimal("5"), Decimal("12.50"), Decimal("1234567.891")], ids=str)
+def test_numbers_the_bot_writes_are_read_back(i18n: I18n, language: str, amount: Decimal) -> None:
+    tr = i18n.translator(language)
+    assert tr.read_number(tr.number(amount)) == amount
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("en", "1,000", Decimal("1000")),
+        ("en", "12,50", None),
+        ("en", "1 000", None),
+        ("ru", "1,000", Decimal("1.000")),
+        ("ru", "1 000", Decimal("1000")),
+        ("ru", "12.5", Decimal("12.5")),
+        ("en", "1e-5000", None),
+        ("en", "0x10", None),
+        ("en", "1_000", None),
+        ("en", "-1", None),
+    ],
+)
+def test_read_number_takes_only_plain_numbers_written_the_local_way(
+    i18n: I18n, language: str, typed: str, expected: Decimal | None
+) -> None:
+    assert i18n.translator(language).read_number(typed) == expected
+
+
 @pytest.mark.parametrize(
     ("language", "amount", "currency", "expected"),
     [

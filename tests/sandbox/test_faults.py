@@ -79,6 +79,16 @@ async def test_fault_for_one_action_spares_the_others(api: Api) -> None:
     assert (balance_status, status_status) == (200, 502)
 
 
+async def test_a_refusal_answers_every_request_of_its_action_with_its_words(api: Api) -> None:
+    api.panel.refusals["balance"] = "Down for maintenance until Monday"
+
+    assert await api("balance") == {"error": "Down for maintenance until Monday"}
+    assert await api("balance") == {"error": "Down for maintenance until Monday"}
+    assert isinstance(await api("services"), list), "other actions are answered as ever"
+    api.panel.refusals.clear()
+    assert "balance" in await api("balance")
+
+
 async def test_faults_are_served_in_injection_order(api: Api) -> None:
     api.panel.inject(Fault.HTML_502)
     api.panel.inject(Fault.CLOUDFLARE_403)
