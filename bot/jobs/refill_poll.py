@@ -79,10 +79,16 @@ async def deliver_refill_notifications(bot: Bot, services: Services) -> None:
     await deliver_by_user(pending, lambda refill: refill.user_id, partial(_notify, bot, services))
 
 
-async def _notify(bot: Bot, services: Services, refill: Refill) -> Delivery | None:
-    """Send a final outcome unless the user turned refill notifications off; record it as told."""
-    assert refill.status is not None
+async def _notify(bot: Bot, services: Services, pending: Refill) -> Delivery | None:
+    """Send a final outcome unless the user turned refill notifications off; record it as told.
+
+    Read again first, as the status job does with orders: the order card may have shown
+    (and recorded) a newer status since the list was read.
+    """
     db = services.db
+    refill = await db.refills.get(pending.id)
+    if refill is None or refill.status is None or refill.status == refill.notified_status:
+        return None
     outcome = None
     if RefillState.parse(refill.status).is_final:
         user = await db.users.get(refill.user_id)

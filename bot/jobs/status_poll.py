@@ -3,6 +3,8 @@
 Polling only stores statuses; telling is a separate step that sends every order whose
 status differs from the last one the user was told about, and then records it. So a
 restart between a change and its message delivers the message once, after the restart.
+The job also makes the reports of unknown orders that could not be made before
+(`bot.services.unknown_orders`): they need no panel, so they go out even while it backs off.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.jobs.poller import PollerState, account_key, record_status_poll, state_
 from bot.panel import ItemError, OrderState, PanelRejected
 from bot.services import tracking
 from bot.services.delivery import Delivery, deliver_by_user, send
+from bot.services.unknown_orders import report_unknown_orders
 from bot.storage import Order, StatusUpdate, UserSettings
 from bot.views.notifications import order_status_message
 from bot.views.orders import open_order_keyboard
@@ -32,13 +35,15 @@ PAGE_SIZE = 1000
 
 
 async def run(context: BotContext) -> None:
-    """Polls the orders that are due (unless backing off), then delivers pending notifications."""
+    """Polls the orders that are due (unless backing off), then delivers pending notifications
+    and the reports of unknown orders that Telegram could not take before."""
     state = state_of(context)
     services = context.services
     async with state.running():
         if not state.skip_this_run():
             await poll_orders(services, state)
         await deliver_order_notifications(context.bot, services)
+        await report_unknown_orders(services, context.bot)
 
 
 async def poll_orders(services: Services, state: PollerState) -> None:
@@ -96,10 +101,17 @@ async def deliver_order_notifications(bot: Bot, services: Services) -> None:
     await deliver_by_user(pending, lambda order: order.user_id, partial(_notify, bot, services))
 
 
-async def _notify(bot: Bot, services: Services, order: Order) -> Delivery | None:
-    """Send one change unless the user does not want it; record it as told either way."""
-    assert order.status is not None
+async def _notify(bot: Bot, services: Services, pending: Order) -> Delivery | None:
+    """Send one change unless the user does not want it; record it as told either way.
+
+    The order is read again first: its user's earlier messages were paced a second apart
+    since the list was read, and a card refresh or /status may have shown (and recorded)
+    a newer status meanwhile. The record, too, only holds if the status is still the one told.
+    """
     db = services.db
+    order = await db.orders.get(pending.id)
+    if order is None or order.status is None or order.status == order.notified_status:
+        return None
     user = await db.users.get(order.user_id)
     outcome = None
     if user is not None and _wants_to_hear(user.settings, order):

@@ -2,7 +2,10 @@
 they have risen above it and fallen once more.
 
 A personal account alerts its owner (with their own threshold, if they set one); the shared
-account alerts every admin, since their key pays for everyone's orders.
+account alerts every admin, since their key pays for everyone's orders. The alert counts as
+sent once every recipient has it or is skipped on purpose (muted, blocked the bot); if
+Telegram could not take one of them, the next check sends it again, to every recipient:
+a rare repeat for one who had it is better than an alert nobody gets.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from telegram import Bot
 
 from bot.panel import PanelError
 from bot.services.accounts import key_for_account
-from bot.services.delivery import push
+from bot.services.delivery import Delivery, send
 from bot.storage import Account, Database, KeyUnavailableError
 from bot.views.notifications import low_balance_message
 
@@ -56,8 +59,8 @@ async def refresh_balance(services: Services, bot: Bot, account: Account) -> boo
         account = await services.db.accounts.set_balance(account.id, balance.amount, balance.currency)
         threshold = await threshold_for(services, account)
         if balance.amount < threshold and not account.low_balance_alerted:
-            await _alert(services, bot, account, balance.amount, threshold)
-            await services.db.accounts.set_low_balance_alerted(account.id, True)
+            if await _alert(services, bot, account, balance.amount, threshold):
+                await services.db.accounts.set_low_balance_alerted(account.id, True)
         elif balance.amount > threshold and account.low_balance_alerted:
             await services.db.accounts.set_low_balance_alerted(account.id, False)
     return True
@@ -72,8 +75,10 @@ async def threshold_for(services: Services, account: Account) -> Decimal:
     return services.settings.low_balance_threshold
 
 
-async def _alert(services: Services, bot: Bot, account: Account, balance: Decimal, threshold: Decimal) -> None:
+async def _alert(services: Services, bot: Bot, account: Account, balance: Decimal, threshold: Decimal) -> bool:
+    """Alert every recipient who wants it; False when Telegram could not take one for now."""
     recipients = sorted(services.settings.admin_ids) if account.is_shared else [account.owner_id]
+    outcomes = []
     for user_id in recipients:
         if user_id is None:
             continue
@@ -82,4 +87,5 @@ async def _alert(services: Services, bot: Bot, account: Account, balance: Decima
             continue
         tr = services.i18n.translator(user.language if user is not None else None)
         text = low_balance_message(tr, balance, account.currency, threshold, shared=account.is_shared)
-        await push(bot, services.db, user_id, text)
+        outcomes.append(await send(bot, services.db, user_id, text))
+    return Delivery.RETRY_LATER not in outcomes

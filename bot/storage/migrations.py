@@ -166,7 +166,22 @@ _REFILLS_DRAFTS_POLLING = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_BASE, _REFILLS_DRAFTS_POLLING)
+_UNKNOWN_REPORTED = Migration(
+    version=3,
+    description="when an unknown order was reported to its owner and the admins",
+    statements=(
+        "ALTER TABLE orders ADD COLUMN unknown_reported_at TEXT",
+        # Earlier versions reported an unknown order once, without checking it got through:
+        # count those as reported, or the upgrade would report every one of them again.
+        "UPDATE orders SET unknown_reported_at = updated_at WHERE submit_state = 'unknown'",
+        """
+        CREATE INDEX orders_unreported ON orders (id)
+            WHERE submit_state = 'unknown' AND unknown_reported_at IS NULL
+        """,
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_BASE, _REFILLS_DRAFTS_POLLING, _UNKNOWN_REPORTED)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

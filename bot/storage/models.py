@@ -120,6 +120,7 @@ class Order:
     submit_token: str
     submit_state: SubmitState
     submit_error: str | None
+    unknown_reported_at: datetime | None  # when an unknown outcome was reported to all concerned
     service: ServiceSnapshot
     currency: str | None
     link: str | None

@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 
 _COLUMNS = """
     orders.id, orders.user_id, orders.account_id, orders.panel_order_id, orders.submit_token,
-    orders.submit_state, orders.submit_error, orders.service_id, orders.service_name,
-    orders.service_type, orders.service_category, orders.rate, orders.currency, orders.link,
-    orders.quantity, orders.runs, orders.interval, orders.params, orders.expected_price,
-    orders.charge, orders.status, orders.final, orders.start_count, orders.remains,
-    orders.notified_status, orders.cancel_requested_at, orders.last_polled_at,
+    orders.submit_state, orders.submit_error, orders.unknown_reported_at, orders.service_id,
+    orders.service_name, orders.service_type, orders.service_category, orders.rate,
+    orders.currency, orders.link, orders.quantity, orders.runs, orders.interval, orders.params,
+    orders.expected_price, orders.charge, orders.status, orders.final, orders.start_count,
+    orders.remains, orders.notified_status, orders.cancel_requested_at, orders.last_polled_at,
     orders.next_poll_at, orders.polling_stopped, orders.created_at, orders.updated_at
 """
 
@@ -286,16 +286,20 @@ class OrderRepository:
             _require_changed(changed, order_id)
             return await _require(tx, order_id)
 
-    async def mark_notified(self, order_id: int, status: str) -> None:
-        """Remember the status the user was told about (or deliberately not told about).
+    async def mark_notified(self, order_id: int, status: str) -> bool:
+        """Remember the status the user was told about (or deliberately not told about), if it
+        is still the order's status; return whether it was recorded.
 
+        A newer status stored meanwhile (a card refresh, /status, a poll) is left to be told
+        or was already shown: an older message must not record itself over it.
         Not synced at once: after a power cut the last few changes may be told again.
         """
         async with self._db.transaction(durable=False) as tx:
             changed = await tx.execute(
-                "UPDATE orders SET notified_status = ? WHERE id = ?", (status, order_id)
+                "UPDATE orders SET notified_status = ? WHERE id = ? AND status = ?",
+                (status, order_id, status),
             )
-        _require_changed(changed, order_id)
+        return bool(changed)
 
     async def pending_notifications(self, limit: int = 500) -> list[Order]:
         """Placed orders whose status changed since the user was last told, oldest first."""
@@ -328,6 +332,31 @@ class OrderRepository:
                 "SELECT status, count(*) FROM orders WHERE submit_state = 'placed' GROUP BY status"
             )
         return {row[0]: int(row[1]) for row in rows}
+
+    async def unreported_unknown(self) -> list[Order]:
+        """Unknown orders whose report has not got through to everyone yet, oldest first."""
+        async with self._db.reading() as session:
+            rows = await session.fetch_all(
+                f"""
+                SELECT {_COLUMNS} FROM orders
+                WHERE submit_state = 'unknown' AND unknown_reported_at IS NULL ORDER BY id
+                """
+            )
+        return [_order(row) for row in rows]
+
+    async def mark_unknown_reported(self, order_id: int) -> None:
+        """Record that an unknown order's report got through (once; a later call keeps the time).
+
+        Not synced at once: after a power cut a report may be made again.
+        """
+        async with self._db.transaction(durable=False) as tx:
+            await tx.execute(
+                """
+                UPDATE orders SET unknown_reported_at = ?
+                WHERE id = ? AND submit_state = 'unknown' AND unknown_reported_at IS NULL
+                """,
+                (time_to_db(tx.now()), order_id),
+            )
 
     async def list_unknown(self) -> list[Order]:
         """Orders waiting for an admin to resolve them, oldest first."""
@@ -415,6 +444,7 @@ def _order(row: Row) -> Order:
         submit_token=row["submit_token"],
         submit_state=SubmitState(row["submit_state"]),
         submit_error=row["submit_error"],
+        unknown_reported_at=time_from_db(row["unknown_reported_at"]),
         service=ServiceSnapshot(
             service_id=row["service_id"],
             name=row["service_name"],

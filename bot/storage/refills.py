@@ -97,12 +97,15 @@ class RefillRepository:
         assert refill is not None
         return refill
 
-    async def mark_notified(self, refill_id: int, status: str) -> None:
+    async def mark_notified(self, refill_id: int, status: str) -> bool:
+        """Remember the status the user was told about, if it is still the refill's status;
+        return whether it was recorded (as `OrderRepository.mark_notified`)."""
         async with self._db.transaction() as tx:
             changed = await tx.execute(
-                "UPDATE refills SET notified_status = ? WHERE id = ?", (status, refill_id)
+                "UPDATE refills SET notified_status = ? WHERE id = ? AND status = ?",
+                (status, refill_id, status),
             )
-        _require_changed(changed, refill_id)
+        return bool(changed)
 
     async def pending_notifications(self, limit: int = 500) -> list[Refill]:
         """Refills whose status changed since the user was last told, oldest change first."""

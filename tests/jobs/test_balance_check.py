@@ -44,6 +44,35 @@ async def test_the_shared_account_alerts_admins_once_and_again_after_a_top_up(po
     assert len(pollers.texts(ADMIN_ID)) == 2
 
 
+async def test_an_alert_telegram_could_not_take_is_sent_at_the_next_check(pollers: Pollers) -> None:
+    await pollers.user(ADMIN_ID)
+    await pollers.started()
+    pollers.panel.account(SANDBOX_API_KEY).balance = Decimal("1")
+    # Telegram is briefly unreachable for the admin's chat (a 502: try again later).
+    pollers.harness.fake.inject_error("sendMessage", error_code=502, description="Bad Gateway", chat_id=ADMIN_ID)
+
+    await pollers.run(BALANCE_POLLER)
+    assert pollers.texts(ADMIN_ID) == []
+    assert not (await pollers.services.db.accounts.shared()).low_balance_alerted
+
+    await pollers.run(BALANCE_POLLER)  # Telegram works again; the balance is still $1
+    await pollers.run(BALANCE_POLLER)
+    (text,) = pollers.texts(ADMIN_ID)
+    assert "running low: $1.00" in text
+    assert (await pollers.services.db.accounts.shared()).low_balance_alerted
+
+
+async def test_an_admin_who_blocked_the_bot_does_not_keep_the_alert_pending(pollers: Pollers) -> None:
+    await pollers.user(ADMIN_ID)
+    await pollers.started()
+    pollers.harness.fake.block_user(ADMIN_ID)
+    pollers.panel.account(SANDBOX_API_KEY).balance = Decimal("1")
+
+    await pollers.run(BALANCE_POLLER)
+
+    assert (await pollers.services.db.accounts.shared()).low_balance_alerted
+
+
 async def test_a_personal_account_alerts_its_owner_with_their_threshold(pollers: Pollers) -> None:
     await pollers.user(ADMIN_ID)
     await pollers.user(ALICE, language="ko")

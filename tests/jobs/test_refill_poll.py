@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from pydantic import SecretStr
 
 from bot.jobs import refill_poll
 from bot.jobs.poller import REFILL_POLLER
+from bot.services.orders import OrderDesk
 from bot.storage import Order, Refill
 from tests.jobs.support import Pollers
 from tests.support.fixtures import SANDBOX_API_KEY
@@ -80,3 +82,31 @@ async def test_refill_notifications_can_be_turned_off(pollers: Pollers) -> None:
 
     assert pollers.harness.fake.chat(ALICE).messages == []
     assert await db.refills.pending_notifications() == []
+
+
+async def test_an_outcome_seen_on_the_card_meanwhile_is_not_pushed(pollers: Pollers) -> None:
+    """The job reads its list once, then paces one message a second per chat. While it waits
+    to send Alice's first refill outcome, she opens the card of her second order and sees how
+    its refill ended: that outcome is not pushed after all."""
+    await pollers.user(ALICE)
+    await pollers.started()
+    first_order, first = await _refill(pollers, ALICE)
+    second_order, second = await _refill(pollers, ALICE)
+    for refill in (first, second):
+        pollers.panel.set_refill_status(refill.panel_refill_id, "Rejected")
+    fake = pollers.harness.fake
+    fake.rate_limit(times=1, retry_after=2, chat_id=ALICE)  # holds the first message back
+    sends = len(fake.calls)
+
+    job = asyncio.create_task(pollers.run(REFILL_POLLER))
+    await fake.wait_for_call("sendMessage", since=sends, chat_id=ALICE)
+    services = pollers.services
+    desk = OrderDesk(db=services.db, panel=services.panel, settings=services.settings,
+                     catalogs=services.catalogs, user_id=ALICE)
+    (line,) = await desk.refills(second_order)
+    assert line.refill.status == "Rejected"
+    await job
+    await pollers.run(REFILL_POLLER)
+
+    (text,) = pollers.texts(ALICE)
+    assert f"Refill of order #{first_order.panel_order_id}: Rejected" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -136,6 +137,39 @@ async def test_a_change_made_while_nobody_polled_is_pushed_after_start(pollers: 
     await pollers.harness.user(ALICE).expect_message(contains="Completed")
     await pollers.run(STATUS_POLLER)
     assert len(pollers.texts(ALICE)) == 1
+
+
+async def test_a_status_seen_meanwhile_is_neither_pushed_stale_nor_again(
+    tmp_path: Path, sandbox: SandboxPanel
+) -> None:
+    """The job reads its list once, then paces one message a second per chat. While it waits
+    to send Alice's first change, she asks /status about her second order and sees it
+    Completed: the job must not push that order's older "In progress" from its list, nor
+    Completed again afterwards."""
+    async with BotHarness.start(tmp_path, panel=sandbox, **bot_settings(allowed_user_ids=str(ALICE))) as harness:
+        pollers = Pollers(harness, sandbox)
+        alice = await pollers.user(ALICE)
+        await pollers.started()
+        first, second = await pollers.place(ALICE), await pollers.place(ALICE)
+        sandbox.advance(first.panel_order_id)
+        sandbox.advance(second.panel_order_id)
+        # Flood control holds the first message back for two seconds: the window the pacing
+        # of a long list opens anyway.
+        harness.fake.rate_limit(times=1, retry_after=2, chat_id=ALICE)
+        sends = len(harness.fake.calls)
+
+        job = asyncio.create_task(pollers.run(STATUS_POLLER))
+        await harness.fake.wait_for_call("sendMessage", since=sends, chat_id=ALICE)
+        sandbox.advance(second.panel_order_id)
+        await alice.send(f"/status {second.panel_order_id}")
+        await alice.expect_message(contains="Completed", kind="sent")
+        await job
+        await pollers.run(STATUS_POLLER)
+
+        texts = pollers.texts(ALICE)
+        assert len(texts) == 2 and f"Order #{first.panel_order_id}: In progress" in texts[1], texts
+        assert not any(f"Order #{second.panel_order_id}:" in text for text in texts), texts
+        assert (await pollers.stored(second)).notified_status == "Completed"
 
 
 async def test_the_repeating_job_pushes_without_help(tmp_path: Path, sandbox: SandboxPanel) -> None:

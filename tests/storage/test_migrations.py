@@ -32,7 +32,7 @@ def schema_objects(path: Path) -> set[str]:
 
 def test_migrations_are_numbered_from_one_without_gaps() -> None:
     assert [migration.version for migration in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
-    assert LATEST_VERSION == 2
+    assert LATEST_VERSION == 3
 
 
 async def test_empty_file_is_migrated_to_the_latest_version(db: Database, db_path: Path) -> None:
@@ -49,6 +49,7 @@ async def test_empty_file_is_migrated_to_the_latest_version(db: Database, db_pat
         "orders_by_panel_id",
         "orders_of_user",
         "orders_to_poll",
+        "orders_unreported",
         "refills_not_final",
         "accounts_one_shared",
     } <= schema_objects(db_path)
@@ -133,6 +134,56 @@ async def test_v1_database_is_upgraded_with_its_data(db_path: Path) -> None:
         assert draft.data == {"service": 1}
     objects = schema_objects(db_path)
     assert "orders_to_poll" in objects and "orders_not_final" not in objects
+
+
+async def build_v2_database(path: Path) -> None:
+    """Migrate to v2 only, then add an order of each submit state (unknown: reported by v2)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    async with aiosqlite.connect(path, isolation_level=None) as connection:
+        await migrate(connection, path, target=2)
+        at = "2024-04-01T10:00:00.000000Z"
+        await connection.execute(
+            "INSERT INTO users (id, created_at, last_seen_at) VALUES (7, ?, ?)", (at, at)
+        )
+        await connection.execute(
+            "INSERT INTO accounts (id, kind, connected, created_at, updated_at) VALUES (1, 'shared', 1, ?, ?)",
+            (at, at),
+        )
+        for order_id, state, panel_order_id, updated_at in (
+            (1, "placed", 555, at),
+            (2, "unknown", None, "2024-04-02T08:30:00.000000Z"),
+            (3, "submitting", None, at),
+        ):
+            await connection.execute(
+                """
+                INSERT INTO orders (
+                    id, user_id, account_id, panel_order_id, submit_token, submit_state,
+                    submit_error, service_id, service_name, service_type, service_category,
+                    rate, expected_price, created_at, updated_at)
+                VALUES (?, 7, 1, ?, ?, ?, 'timeout', 1, 'Likes', 'Default', 'IG', '0.9', '0.9', ?, ?)
+                """,
+                (order_id, panel_order_id, f"token-{order_id}", state, at, updated_at),
+            )
+
+
+async def test_v2_database_counts_its_unknown_orders_as_reported(db_path: Path) -> None:
+    await build_v2_database(db_path)
+    assert inspect(db_path, "PRAGMA user_version") == [(2,)]
+
+    async with await Database.open(db_path, clock=FakeClock()) as db:
+        assert inspect(db_path, "PRAGMA user_version") == [(LATEST_VERSION,)]
+        unknown = await db.orders.get(2)
+        assert unknown is not None and unknown.submit_state is SubmitState.UNKNOWN
+        assert unknown.unknown_reported_at == unknown.updated_at  # v2 told them at the time
+        assert await db.orders.unreported_unknown() == []
+        placed = await db.orders.get(1)
+        assert placed is not None and placed.unknown_reported_at is None
+
+        # One left `submitting` by the old version was never reported: the start-up sweep will.
+        [interrupted] = await db.orders.mark_interrupted("interrupted")
+        assert interrupted.id == 3 and interrupted.unknown_reported_at is None
+        assert await db.orders.unreported_unknown() == [interrupted]
+    assert "orders_unreported" in schema_objects(db_path)
 
 
 async def test_opening_twice_changes_nothing(db_path: Path) -> None:

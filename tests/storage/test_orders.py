@@ -153,6 +153,26 @@ async def test_failed_and_unknown_keep_the_panel_message(db: Database, account: 
         await db.orders.mark_unknown(999, "x")
 
 
+async def test_an_unknown_order_is_reported_until_marked(db: Database, account: Account, clock: FakeClock) -> None:
+    first, second = [
+        await db.orders.mark_unknown((await db.orders.create_submitting(new_order(1, account.id, token))).id, "timeout")
+        for token in ("a", "b")
+    ]
+    assert first.unknown_reported_at is None
+    assert await db.orders.unreported_unknown() == [first, second]
+
+    reported_at = clock.advance(5)
+    await db.orders.mark_unknown_reported(first.id)
+    clock.advance(5)
+    await db.orders.mark_unknown_reported(first.id)  # keeps the first time
+    stored = await db.orders.get(first.id)
+    assert stored is not None and stored.unknown_reported_at == reported_at
+    assert await db.orders.unreported_unknown() == [second]
+
+    await db.orders.resolve_unknown(second.id, None)  # settled before anyone was told
+    assert await db.orders.unreported_unknown() == []
+
+
 async def test_resolve_unknown_to_placed_or_failed(db: Database, account: Account) -> None:
     orders = []
     for token in ("a", "b"):
@@ -362,8 +382,20 @@ async def test_notifications_until_marked(db: Database, account: Account, clock:
     assert await db.orders.pending_notifications() == []
     stored = await db.orders.get(second.id)
     assert stored is not None and stored.notified_status == "Completed"
-    with pytest.raises(NotFoundError):
-        await db.orders.mark_notified(999, "Completed")
+    assert not await db.orders.mark_notified(999, "Completed")
+
+
+async def test_a_status_told_late_is_not_recorded_over_a_newer_one(db: Database, account: Account) -> None:
+    order = await placed_order(db, 1, account.id, 1)
+    await apply(db, order.id, "In progress")
+    await apply(db, order.id, "Completed", final=True)
+    assert await db.orders.mark_notified(order.id, "Completed")  # shown on the card
+
+    assert not await db.orders.mark_notified(order.id, "In progress")  # a message from an old list
+
+    stored = await db.orders.get(order.id)
+    assert stored is not None and stored.notified_status == "Completed"
+    assert await db.orders.pending_notifications() == []
 
 
 async def test_cancel_requested(db: Database, account: Account, clock: FakeClock) -> None:

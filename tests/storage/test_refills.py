@@ -84,8 +84,18 @@ async def test_apply_status_and_notifications(
 
     with pytest.raises(NotFoundError):
         await db.refills.apply_status(999, status="x", state_is_final=False, polled_at=START)
-    with pytest.raises(NotFoundError):
-        await db.refills.mark_notified(999, "x")
+    assert not await db.refills.mark_notified(999, "x")
+
+
+async def test_a_refill_status_told_late_is_not_recorded_over_a_newer_one(db: Database, account: Account) -> None:
+    order = await placed_order(db, 1, account.id, 1)
+    refill = await db.refills.create(order.id, 10, status="In progress")
+    await db.refills.apply_status(refill.id, status="Completed", state_is_final=True, polled_at=START)
+    assert await db.refills.mark_notified(refill.id, "Completed")  # shown on the card
+
+    assert not await db.refills.mark_notified(refill.id, "In progress")  # from an old list
+
+    assert await db.refills.pending_notifications() == []
 
 
 async def test_refill_status_times_are_aware(db: Database, account: Account) -> None:
