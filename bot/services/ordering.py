@@ -45,6 +45,10 @@ from bot.storage import (
 
 log = logging.getLogger(__name__)
 
+# Stored as the submit error of an order whose `add` was cut off (a crash, a stop, a bug) before
+# the panel answered; such orders are reported to their owner as well as to the admins.
+INTERRUPTED = "interrupted: the bot stopped before the panel answered"
+
 # The dialog's states are "order.<step>"; a field's step is its name (order.link, …).
 DIALOG = "order"
 STEP_SEARCH = "search"  # typed words search the catalog
@@ -602,7 +606,9 @@ async def _send(
         return Rejected(await db.orders.mark_failed(order.id, error.message), error.message)
     except BaseException as error:
         # Cancelled (shutdown) or a bug while the request may have been out: never guess.
-        await db.orders.mark_unknown(order.id, f"interrupted: {type(error).__name__}")
+        # The cause is in the log; the owner and the admins are told as after a crash.
+        log.warning("Order %s was cut off while being sent: %s", order.id, type(error).__name__)
+        await db.orders.mark_unknown(order.id, INTERRUPTED)
         raise
     try:
         return Placed(await db.orders.mark_placed(order.id, panel_order_id))

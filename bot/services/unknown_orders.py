@@ -21,6 +21,7 @@ from weakref import WeakKeyDictionary
 from telegram import Bot
 
 from bot.services.delivery import Delivery, send
+from bot.services.ordering import INTERRUPTED
 from bot.storage import Database, Order, SubmitState
 from bot.views.notifications import interrupted_order_message
 from bot.views.order import admin_unknown_text
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Stored as the order's submit error and shown to the admins in place of a panel message.
-INTERRUPTED = "interrupted: the bot stopped before the panel answered"
 
 # The ordering flow and the status job may report one order at the same moment; each would
 # find it not reported yet. One report at a time keeps it to one (one process per database).

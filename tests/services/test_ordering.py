@@ -18,6 +18,7 @@ from bot.sandbox import Fault, SandboxPanel
 from bot.services.accounts import AccountAccess
 from bot.services.catalog import CatalogCache
 from bot.services.ordering import (
+    INTERRUPTED,
     STEP_CONFIRM,
     STEP_DRIPFEED,
     AlreadySubmitted,
@@ -412,6 +413,21 @@ async def test_an_answer_lost_after_sending_is_unknown_and_not_retried(setup: Su
     assert isinstance(result, Ambiguous)
     assert result.order.submit_state is SubmitState.UNKNOWN
     assert setup.panel.count("add") == 1 and len(setup.panel.orders) == 1  # it was placed after all
+
+
+async def test_a_submit_cut_off_while_add_is_out_is_unknown_and_still_owed_a_report(setup: Submitting) -> None:
+    """A stop (or a bug) while `add` is out: the order may exist, so it is `unknown`, and its
+    owner and the admins are told by the report start-up and the status job make."""
+    setup.panel.action_latency["add"] = 5.0
+    draft, token = await setup.confirmed(1)
+    sending = asyncio.create_task(setup.submit(draft, token))
+    await setup.panel.wait_for_request("add")
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    [order] = await setup.db.orders.list_for_user(USER)
+    assert order.submit_state is SubmitState.UNKNOWN and order.submit_error == INTERRUPTED
+    assert await setup.db.orders.unreported_unknown() == [order]
 
 
 async def test_a_changed_rate_sends_the_user_back_to_confirm(setup: Submitting) -> None:
