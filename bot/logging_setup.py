@@ -28,6 +28,8 @@ LIBRARY_LEVELS = {
     "aiohttp.access": logging.WARNING,
     "tornado.access": logging.WARNING,
     "telegram": logging.INFO,
+    # At DEBUG it logs every statement with its values: stored key ciphertexts, what users type.
+    "aiosqlite": logging.INFO,
 }
 _EVENT_ATTRIBUTE = "structured_event"
 _BARE_VALUE = re.compile(r"[^\s\"=\\]+")

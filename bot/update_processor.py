@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable
 from typing import Any
@@ -35,14 +36,24 @@ def update_kind(update: Update) -> str:
     return next((kind for kind in Update.ALL_TYPES if getattr(update, kind, None) is not None), "other")
 
 
+# Longer than any command or button prefix of ours, shorter than a key glued to "/connect".
+_NAME = re.compile(r"[A-Za-z0-9_]{1,16}")
+
+
 def update_action(update: Update) -> str | None:
     """What the user asked for, without anything they typed: a command's name or a button's prefix."""
     if update.callback_query is not None and update.callback_query.data:
-        return update.callback_query.data.split(":", 1)[0]
+        return _named(update.callback_query.data.split(":", 1)[0])
     text = update.message.text if update.message is not None else None
     if text and text.startswith("/"):
-        return text.split(maxsplit=1)[0].split("@", 1)[0]
+        return "/" + _named(text[1:].split(maxsplit=1)[0].split("@", 1)[0])
     return None
+
+
+def _named(word: str) -> str:
+    """The word if it can be a command or a button prefix; else "other", since it may be
+    something typed (a key glued to a command, "/connectsk-…", or forged button data)."""
+    return word if _NAME.fullmatch(word) else "other"
 
 
 def _log_handled(update: object, chat: int | None, arrived: float, started: float) -> None:

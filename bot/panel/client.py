@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
 from typing import NamedTuple, Self, TypeVar
+from urllib.parse import quote
 
 from aiohttp import (
     ClientConnectorError,
@@ -28,12 +29,12 @@ from yarl import URL
 from bot import __version__
 from bot.logging_setup import log_event
 from bot.panel.errors import (
+    REDACTED,
     OrderOutcomeUnknown,
     PanelError,
     PanelRejected,
     PanelUnavailable,
     rejection,
-    without_secret,
 )
 from bot.panel.health import PanelHealth
 from bot.panel.models import (
@@ -78,6 +79,25 @@ class _Reply(NamedTuple):
     body: bytes
     content_type: str
     location: str | None
+
+
+def _without_key(reply: _Reply, key: SecretStr) -> _Reply:
+    """The reply with every copy of the key masked, before anything reads it.
+
+    Some panels quote what they were sent ("Incorrect key: sk-…"), in a whole-request error or
+    in one order's slot of a batch; masked here, the key can reach no message, log or record.
+    """
+    secret = key.get_secret_value()
+    if not secret:
+        return reply
+    body = reply.body
+    for written in dict.fromkeys((secret, json.dumps(secret)[1:-1], secret.replace("/", "\\/"))):
+        body = body.replace(written.encode(), REDACTED.encode())
+    location = reply.location
+    if location is not None:
+        for written in dict.fromkeys((secret, quote(secret, safe=""))):
+            location = location.replace(written, REDACTED)
+    return reply._replace(body=body, location=location)
 
 
 class PanelClient:
@@ -283,17 +303,12 @@ class PanelClient:
         placing_order: bool,
     ) -> T:
         try:
-            reply = await self._exchange(key, action, params, placing_order)
+            reply = _without_key(await self._exchange(key, action, params, placing_order), key)
             data = self._decode(reply, placing_order)
             return parse(data)
         except MalformedReply as error:
             message = f"unexpected reply to {action}: {error}"
             raise self._lost_answer(message, placing_order) from None
-        except (PanelRejected, OrderOutcomeUnknown) as error:  # may quote the panel's words
-            redacted = without_secret(error, key.get_secret_value())
-            if redacted is error:
-                raise
-            raise redacted from None
 
     async def _exchange(
         self, key: SecretStr, action: str, params: Mapping[str, str], placing_order: bool

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import TypeVar
 
 REDACTED = "***"
 AUTH_HTTP_STATUSES = frozenset({401, 403})
@@ -54,11 +53,3 @@ def rejection(message: str, http_status: int) -> PanelRejected:
     return PanelRejected(message)
 
 
-E = TypeVar("E", bound=PanelError)
-
-
-def without_secret(error: E, secret: str) -> E:
-    """Return `error` with `secret` masked, since some panels echo what they were sent."""
-    if not secret or secret not in error.message:
-        return error
-    return type(error)(error.message.replace(secret, REDACTED))

@@ -78,6 +78,7 @@ def test_library_chatter_is_held_back_unless_asked_for(lines: io.StringIO) -> No
     configure_logging("DEBUG")
     assert logging.getLogger("bot.panel.client").isEnabledFor(logging.DEBUG)
     assert not logging.getLogger("telegram").isEnabledFor(logging.DEBUG)
+    assert not logging.getLogger("aiosqlite").isEnabledFor(logging.DEBUG)  # statements with their values
     configure_logging("WARNING")
     assert not logging.getLogger("telegram").isEnabledFor(logging.INFO)
 
@@ -105,6 +106,10 @@ def update(payload: dict[str, object]) -> Update:
         ({"text": "/order@smm_test_bot 42"}, "message", "/order"),
         ({"text": "sk-live-1234"}, "message", None),
         ({"data": "ord:55:refill"}, "callback_query", "ord"),
+        ({"text": "/connectsk-live-1234"}, "message", "/other"),  # a key glued to the command
+        ({"text": "/connect" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"}, "message", "/other"),
+        ({"text": "/cancel_orders 1,2"}, "message", "/cancel_orders"),
+        ({"data": "sk-live-1234:forged"}, "callback_query", "other"),
     ],
 )
 def test_the_update_line_names_the_command_never_the_text(

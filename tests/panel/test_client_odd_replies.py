@@ -9,9 +9,10 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.panel import OrderOutcomeUnknown, PanelClient
+from bot.panel import ItemError, OrderOutcomeUnknown, PanelAuthError, PanelClient
 
-KEY = SecretStr("sk-odd-0123456789abcdef")
+KEY = SecretStr("sk-odd/0123456789abcdef")  # with a slash, which PHP's json_encode escapes
+SECRET = KEY.get_secret_value()
 ORDER = {"link": "https://instagram.com/p/odd", "quantity": 100}
 
 
@@ -68,7 +69,23 @@ async def test_an_order_id_beside_an_error_is_an_unknown_outcome_never_a_refusal
 
 
 async def test_an_echoed_key_is_masked_in_an_unknown_outcome(panel: CannedPanel, client: PanelClient) -> None:
-    panel.body = f'{{"order": 23501, "error": "bad key {KEY.get_secret_value()}"}}'
+    panel.body = f'{{"order": 23501, "error": "bad key {SECRET}"}}'
     with pytest.raises(OrderOutcomeUnknown) as caught:
         await client.add(KEY, 1, ORDER)
-    assert KEY.get_secret_value() not in str(caught.value) and "***" in str(caught.value)
+    assert SECRET not in str(caught.value) and "***" in str(caught.value)
+
+
+@pytest.mark.parametrize("written", [SECRET, SECRET.replace("/", "\\/")])
+async def test_a_key_quoted_in_one_orders_slot_is_masked(panel: CannedPanel, client: PanelClient, written: str) -> None:
+    """Per-order errors are data, shown to users (/status) and logged: never with the key."""
+    panel.body = f'{{"23501": {{"error": "Order not found for API key {written}"}}, "23502": {{"status": "Pending"}}}}'
+    statuses = await client.statuses(KEY, [23501, 23502])
+    assert statuses[23501] == ItemError(message="Order not found for API key ***")
+    assert SECRET not in repr(statuses)
+
+
+async def test_a_key_quoted_in_a_refusal_is_masked(panel: CannedPanel, client: PanelClient) -> None:
+    panel.body = f'{{"error": "Invalid API key {SECRET}"}}'
+    with pytest.raises(PanelAuthError) as caught:
+        await client.balance(KEY)
+    assert caught.value.message == "Invalid API key ***"

@@ -13,7 +13,6 @@ from bot.panel.errors import (
     PanelRejected,
     PanelUnavailable,
     rejection,
-    without_secret,
 )
 from bot.panel.health import PanelHealth
 
@@ -62,13 +61,3 @@ def test_health_counts_errors_of_the_last_hour_only() -> None:
     assert health.last_error == start + timedelta(minutes=30)
     assert health.last_error_message == "timeout"
     assert health.last_success == start + timedelta(minutes=31)
-
-
-def test_without_secret_masks_an_echoed_key_and_keeps_the_class() -> None:
-    echoed = PanelAuthError("Invalid API key: sk-abc123")
-    masked = without_secret(echoed, "sk-abc123")
-    assert type(masked) is PanelAuthError
-    assert masked.message == "Invalid API key: ***"
-    plain = PanelRejected("Incorrect order ID")
-    assert without_secret(plain, "sk-abc123") is plain
-    assert without_secret(plain, "") is plain
