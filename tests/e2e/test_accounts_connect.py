@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox import Fault, SandboxPanel
+from tests.e2e.order_walk_support import bot_settings
 from tests.e2e.orders_support import ALICE, Shop, open_shop, with_balance
 from tests.support.fake_chats import SimulatedUser
+from tests.support.harness import BotHarness
 
 GOOD_KEY = "alice-personal-key-7f3a9c1e5b"
 BAD_KEY = "not-a-known-key-0123456789"
@@ -185,3 +187,27 @@ async def test_a_key_pasted_into_the_catalog_search_is_taken_not_searched(
         assert draft is None or GOOD_KEY not in str(draft.data)
         assert GOOD_KEY.encode() not in database_bytes(shop)
         assert_never_shown(alice, GOOD_KEY)
+
+
+async def test_a_key_the_secret_can_no_longer_read_asks_for_connect_never_the_shared_key(
+    tmp_path: Path, sandbox: SandboxPanel
+) -> None:
+    """After SECRET_KEY changes (or secret.key is lost), a stored key cannot be decrypted: the
+    user is asked to connect it again, and is not quietly moved onto the operator's key."""
+    with_balance(sandbox, GOOD_KEY, "42.50")
+    settings = bot_settings(allowed_user_ids="*", secret_key="the-first-secret-value")
+    async with BotHarness.start(tmp_path, panel=sandbox, allow_error_logs=True, **settings) as harness:
+        alice = harness.user(ALICE)
+        await alice.send(f"/connect {GOOD_KEY}")
+        await alice.expect_message(contains="connected")
+        await harness.restart(secret_key="another-secret-value")
+        [unreadable] = harness.error_logs
+        assert "Stored panel keys cannot be decrypted" in unreadable.getMessage()
+
+        await alice.send("/balance")
+        answer = await alice.expect_message(contains="/connect")
+        assert "$100" not in answer.text  # the shared account's balance
+        await alice.send(f"/connect {GOOD_KEY}")
+        await alice.expect_message(contains="connected")
+        await alice.send("/balance")
+        await alice.expect_message(contains="$42.50")
