@@ -26,6 +26,7 @@ from bot.storage.errors import KeyUnavailableError, SecretFileError
 log = logging.getLogger(__name__)
 
 SECRET_FILE_NAME = "secret.key"
+MIN_SECRET_LENGTH = 32
 
 
 class KeyVault:
@@ -48,6 +49,14 @@ class KeyVault:
             raise ValueError("SECRET_KEY must not be empty")
         if _is_fernet_key(secret):
             return cls(secret.encode("ascii"))
+        if len(secret) < MIN_SECRET_LENGTH:
+            # HKDF stretches nothing: a short secret can be guessed offline from a copy of
+            # the database, and then every stored key read.
+            log.warning(
+                "SECRET_KEY is short (under %d characters): use a long random value, e.g. %s",
+                MIN_SECRET_LENGTH,
+                "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+            )
         derived = _hkdf(secret.encode("utf-8"), b"smm-bot fernet key")
         return cls(base64.urlsafe_b64encode(derived))
 

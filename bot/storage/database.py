@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -116,8 +118,9 @@ class Database:
         the database. `clock` returns aware UTC datetimes; tests pass a fake one.
         """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         vault = KeyVault.for_database(path, secret_key)
+        _create_private(path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             connection.row_factory = sqlite3.Row
@@ -191,3 +194,11 @@ async def _configure(connection: aiosqlite.Connection) -> bool:
     # FULL: a committed "submitting" order must survive a power cut before `add` is sent.
     await connection.execute(f"PRAGMA synchronous = {_FULL}")
     return wal
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner only; SQLite gives its -wal and -shm
+    files the same mode. It holds every user's encrypted key and orders. An existing file
+    keeps the mode its operator chose."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -97,6 +97,16 @@ def test_any_other_string_is_derived_and_stable() -> None:
         KeyVault.from_secret("")
 
 
+def test_a_short_secret_is_warned_about_a_long_or_fernet_one_is_not(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.storage.crypto")
+    KeyVault.from_secret("x" * 32)
+    KeyVault.from_secret(Fernet.generate_key().decode())
+    assert caplog.records == []
+    KeyVault.from_secret("hunter2")
+    [warning] = caplog.records
+    assert "SECRET_KEY is short" in warning.getMessage() and "hunter2" not in warning.getMessage()
+
+
 def test_fingerprint_identifies_a_key_under_one_secret_only() -> None:
     vault = KeyVault.from_secret("s1")
     fingerprint = vault.fingerprint(SecretStr(PANEL_KEY))

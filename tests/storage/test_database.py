@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.storage import Database
 from bot.storage.codec import parse_time, time_to_db
@@ -62,3 +64,21 @@ def test_times_are_stored_as_sortable_utc() -> None:
     assert parse_time("2024-05-01T12:00:00.000123Z").tzinfo is UTC
     with pytest.raises(ValueError):
         time_to_db(datetime(2024, 5, 1))
+
+
+async def test_a_new_database_and_its_folder_are_its_owners_only(tmp_path: Path) -> None:
+    """It holds every user's encrypted key and orders; the usual umask would share it."""
+    old_umask = os.umask(0o022)
+    try:
+        path = tmp_path / "data" / "bot.sqlite3"
+        async with await Database.open(path) as db:
+            await db.users.upsert_seen(1, "en")
+            await db.accounts.connect_personal(1, SecretStr("alice-personal-key-7f3a9c1e5b"), "USD", None)
+            files = sorted(path.parent.glob(path.name + "*"))
+            assert [file.name for file in files if file.name.endswith("-wal")]
+            assert {file.name: oct(file.stat().st_mode & 0o777) for file in files} == {
+                file.name: "0o600" for file in files
+            }
+        assert path.parent.stat().st_mode & 0o777 == 0o700
+    finally:
+        os.umask(old_umask)
