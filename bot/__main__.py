@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import configure_logging, log_event
+from bot.logging_setup import REDACTOR, configure_logging, log_event
 from bot.storage import StorageError
 from bot.webhook import WebhookConfig, webhook_config
 
@@ -25,7 +25,10 @@ log = logging.getLogger("bot")
 
 
 def _secrets_of(settings: Settings, webhook: WebhookConfig | None) -> list[str]:
-    secrets = [settings.bot_token.get_secret_value()]
+    token = settings.bot_token.get_secret_value()
+    # The part after the colon on its own too: glued to a host by a TELEGRAM_BASE_URL without
+    # "/bot", the token is split at its colon ("Invalid port: 'AAH…'").
+    secrets = [token, token.partition(":")[2]]
     for optional in (settings.smm_api_key, settings.secret_key, settings.webhook_secret):
         if optional is not None:
             secrets.append(optional.get_secret_value())
@@ -65,22 +68,28 @@ def main() -> int:
         run(application, webhook)
     except (StorageError, sqlite3.DatabaseError) as error:
         # In use by another bot, written by a newer version, not a database at all, ...
-        print(f"Cannot use the database at DATABASE_PATH: {error}", file=sys.stderr)
-        return 1
+        return _fail(f"Cannot use the database at DATABASE_PATH: {error}")
     except InvalidToken:
-        print("Configuration error: BOT_TOKEN was rejected by Telegram", file=sys.stderr)
-        return 2
+        return _fail(
+            "Configuration error: Telegram refused BOT_TOKEN. Check the token, and that "
+            "TELEGRAM_BASE_URL ends in /bot (the token is appended to it)",
+            code=2,
+        )
     except NetworkError as error:
-        print(f"Cannot reach Telegram at TELEGRAM_BASE_URL: {error}", file=sys.stderr)
-        return 1
+        return _fail(f"Cannot reach Telegram at TELEGRAM_BASE_URL: {error}")
     except OSError as error:
         if webhook is None:
             raise
         # The port is taken, or the address is not this machine's.
-        print(f"Cannot listen on WEBHOOK_LISTEN:WEBHOOK_PORT: {error}", file=sys.stderr)
-        return 1
+        return _fail(f"Cannot listen on WEBHOOK_LISTEN:WEBHOOK_PORT: {error}")
     log_event(log, "bot.stop")
     return 0
+
+
+def _fail(message: str, code: int = 1) -> int:
+    """Say why the bot cannot run, in one line on stderr, with any secret in it masked."""
+    print(REDACTOR.redact(message), file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -146,3 +146,6 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error)) from None
+    except UnicodeDecodeError:
+        # Windows Notepad's "Unicode" (UTF-16), or an accented comment in a legacy encoding.
+        raise ConfigError("Configuration error: .env is not UTF-8 text; save it as UTF-8") from None

@@ -14,7 +14,7 @@ from bot.jobs import schedule_jobs
 from bot.panel import PanelClient
 from bot.services.catalog import CatalogCache
 from bot.services.unknown_orders import recover_interrupted
-from bot.storage import Database, InstanceLock, User
+from bot.storage import Database, DatabaseUnavailable, InstanceLock, User
 from bot.views.common import bot_commands
 
 log = logging.getLogger(__name__)
@@ -35,9 +35,15 @@ class Services:
     async def open(cls, settings: Settings) -> Services:
         """Claim the database for this process, open it (migrating it), create the panel client."""
         i18n = I18n.load(default_language=settings.default_language, timezone=settings.timezone)
-        instance_lock = InstanceLock.acquire(settings.database_path)
+        try:
+            instance_lock = InstanceLock.acquire(settings.database_path)
+        except OSError as error:  # its folder cannot be made: a file in the way, no rights
+            raise DatabaseUnavailable(settings.database_path, error) from error
         try:
             db = await Database.open(settings.database_path, secret_key=settings.secret_key)
+        except OSError as error:
+            instance_lock.release()
+            raise DatabaseUnavailable(settings.database_path, error) from error
         except BaseException:
             instance_lock.release()
             raise

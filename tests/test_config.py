@@ -68,6 +68,14 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     assert settings.default_language == "ko"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
+def test_a_dotenv_not_in_utf8_is_one_line(tmp_path: Path, encoding: str) -> None:
+    """Windows Notepad's "Unicode" is UTF-16; an accented comment may be Latin-1."""
+    (tmp_path / ".env").write_text("# réglages\nBOT_TOKEN=123456:ABCdef\n", encoding=encoding)
+    with pytest.raises(ConfigError, match=r"\.env is not UTF-8 text; save it as UTF-8$"):
+        load_settings()
+
+
 @pytest.mark.parametrize(
     ("variables", "named"),
     [

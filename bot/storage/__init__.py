@@ -7,6 +7,7 @@ from bot.storage.crypto import KeyVault
 from bot.storage.database import Database
 from bot.storage.errors import (
     DatabaseInUse,
+    DatabaseUnavailable,
     DuplicatePanelOrder,
     DuplicateSubmit,
     KeyUnavailableError,
@@ -37,6 +38,7 @@ __all__ = [
     "AccountKind",
     "Database",
     "DatabaseInUse",
+    "DatabaseUnavailable",
     "Draft",
     "DuplicatePanelOrder",
     "DuplicateSubmit",

@@ -29,6 +29,13 @@ class SecretFileError(StorageError):
     """The key-encryption secret file exists but cannot be used."""
 
 
+class DatabaseUnavailable(StorageError):
+    """The database (or its folder) cannot be created or opened: a file in the way, no rights."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"{path}: {error.strerror or error}")
+
+
 class DatabaseInUse(StorageError):
     """Another bot process holds the database; running beside it would repeat its work."""
 

@@ -51,3 +51,16 @@ async def test_a_file_that_is_not_a_database_is_named_in_one_line(
         assert await bot.wait() == 1
     assert bot.log_lines[-1] == "Cannot use the database at DATABASE_PATH: file is not a database"
     assert "Traceback" not in bot.log_text
+
+
+async def test_a_database_folder_that_cannot_be_made_is_named_in_one_line(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    (tmp_path / "afile").write_text("in the way")
+    settings = {"DATABASE_PATH": str(tmp_path / "afile" / "bot.sqlite3")}
+
+    async with BotProcess.start(tmp_path, fake_telegram, **settings) as bot:
+        assert await bot.wait() == 1
+    path = tmp_path / "afile" / "bot.sqlite3"
+    assert bot.log_lines[-1] == f"Cannot use the database at DATABASE_PATH: {path}: File exists"
+    assert "Traceback" not in bot.log_text
