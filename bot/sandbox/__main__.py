@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -38,14 +39,20 @@ def _amount(text: str) -> Decimal:
 
 
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
 
 
 def _seconds(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not value >= 0:
         raise argparse.ArgumentTypeError("must be 0 (off) or a number of seconds")
     return value
@@ -126,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         asyncio.run(serve(options))
     except KeyboardInterrupt:
         print("Stopped.")
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        build_parser().exit(1, f"Cannot listen on {options.host}:{options.port}: {reason}\n")
 
 
 if __name__ == "__main__":

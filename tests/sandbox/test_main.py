@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import socket
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -58,6 +63,8 @@ def test_zero_auto_advance_means_only_on_command() -> None:
         ["--balance", "NaN"],
         ["--extra-services", "-5"],
         ["--auto-advance", "-1"],
+        ["--auto-advance", "x"],
+        ["--extra-services", "many"],
         ["--port", "http"],
         ["--variant", "xml"],
     ],
@@ -67,7 +74,8 @@ def test_wrong_values_exit_with_usage(argv: list[str], capsys: pytest.CaptureFix
         parse_options(argv)
 
     assert exit_info.value.code == 2
-    assert "usage:" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "usage:" in error and "invalid _" not in error  # never a private helper's name
 
 
 def test_options_build_the_panel_with_the_demo_account() -> None:
@@ -81,3 +89,16 @@ def test_options_build_the_panel_with_the_demo_account() -> None:
     assert (panel.account("k1").balance, panel.account("k1").currency) == (Decimal("7"), "EUR")
     assert len(panel.services) == len(builtin_services()) + 10
     assert (panel.auto_advance, panel.variant) == (3.0, "numbers")
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.sandbox", "--port", str(port)],
+            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"Cannot listen on 127.0.0.1:{port}: {os.strerror(errno.EADDRINUSE)}"]
