@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from telegram import Bot, BotCommandScopeChat
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
@@ -54,15 +56,38 @@ class Services:
         )
 
     async def on_start(self, application: Application) -> None:
-        """Set the command menu in every language (and the default), settle orders a crash cut
-        off mid-send, then schedule the jobs."""
+        """Set the command menu in every language (and the default) and each admin's with the
+        admin commands, settle orders a crash cut off mid-send, then schedule the jobs."""
         bot = application.bot
         await bot.set_my_commands(bot_commands(self.i18n.translator(self.settings.default_language)))
         for language in self.i18n.languages:
             await bot.set_my_commands(bot_commands(self.i18n.translator(language)), language_code=language)
+        for admin_id in sorted(self.settings.admin_ids):
+            admin = await self.db.users.get(admin_id)
+            await self.set_chat_menu(bot, admin_id, admin.language if admin is not None else None)
         await recover_interrupted(self, bot)
         schedule_jobs(application, self)
         schedule_heartbeat(application, self.settings.database_path)
+
+    async def set_chat_menu(self, bot: Bot, user_id: int, language: str | None) -> None:
+        """Set the command menu of one user's chat in their language (None: in each app language).
+
+        An admin's lists the admin commands too, and is set for every language code as well:
+        Telegram prefers a chat's menu for the app's language to the chat's menu for any
+        language, so a language the admin picks later has to replace every one of them. A chat
+        Telegram does not know ("chat not found": the admin never opened the bot) keeps the
+        menu everyone has; that is no reason to stop.
+        """
+        admin = self.settings.is_admin(user_id)
+        menus: list[tuple[str | None, str]] = [(None, language or self.settings.default_language)]
+        if admin:
+            menus += [(code, language or code) for code in self.i18n.languages]
+        try:
+            for language_code, shown in menus:
+                commands = bot_commands(self.i18n.translator(shown), admin=admin)
+                await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id), language_code=language_code)
+        except TelegramError as error:
+            log.warning("command menu of chat %s not set: %s", user_id, error)
 
     async def close(self) -> None:
         """Close the panel client and the database, then let another process have it."""

@@ -18,12 +18,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter, dialog_of
 from bot.handlers.replies import show
-from bot.panel import PanelRejected, PanelUnavailable
+from bot.panel import PanelAuthError, PanelRejected, PanelUnavailable
 from bot.services import keys
-from bot.services.accounts import access_for_user
+from bot.services.accounts import AccountAccess, access_for_user
+from bot.services.admin import report_shared_key_refused
 from bot.storage import Draft
 from bot.views import callbacks
-from bot.views.account import balance_text, connect_prompt, connect_result, no_account
+from bot.views.account import balance_text, connect_prompt, connect_result, key_refused, no_account
 from bot.views.common import Screen, panel_error
 
 log = logging.getLogger(__name__)
@@ -132,11 +133,32 @@ async def balance_command(update: Update, context: BotContext) -> None:
         log.info("balance unavailable: %s", error.message)
         await _say(update, context, "error-panel-unavailable")
         return
+    except PanelAuthError as error:
+        await tell_key_refused(update, context, access, error.message, edit=False)
+        return
     except PanelRejected as error:
         await show(update, context, Screen(panel_error(context.tr, error.message)), edit=False)
         return
     await services.db.accounts.set_balance(access.account.id, balance.amount, balance.currency)
     await show(update, context, Screen(balance_text(context.tr, balance, personal=access.personal)), edit=False)
+
+
+async def tell_key_refused(
+    update: Update, context: BotContext, access: AccountAccess, message: str, *, edit: bool
+) -> None:
+    """Say the panel refused the key the user orders with, and what to do about it.
+
+    Waiting will not help, so "the panel isn't responding" would leave them stuck. A refused
+    shared key is the operator's to fix: it is counted on /stats and the admins are told.
+    """
+    services = context.services
+    if access.personal:
+        log.info("the panel refused the key of account %s: %s", access.account.id, message)
+    else:
+        log.warning("the panel refused the shared key: %s", message)
+        await report_shared_key_refused(services, context.bot, message)
+    text = key_refused(context.tr, services.settings.panel_name, personal=access.personal)
+    await show(update, context, Screen(text), edit=edit)
 
 
 def register(application: Application, router: DialogRouter) -> None:

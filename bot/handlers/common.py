@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram import BotCommandScopeChat, Update
+from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -26,15 +25,12 @@ from bot.handlers.account import take_key
 from bot.handlers.dialogs import DialogRouter
 from bot.i18n import Html
 from bot.services.accounts import access_for_user
-from bot.services.delivery import push
+from bot.services.admin import alert_admins
 from bot.services.keys import looks_like_pasted_key
 from bot.views import callbacks
-from bot.views.common import bot_commands, language_keyboard, main_menu_keyboard
+from bot.views.common import help_text, language_keyboard, main_menu_keyboard
 
 log = logging.getLogger(__name__)
-
-# Seconds before the same kind of failure is reported to the admins again.
-ERROR_ALERT_EVERY = 600.0
 
 # How stale a user's last-seen time may get: within it, an update reads the user but writes nothing.
 SEEN_REFRESH = timedelta(minutes=10)
@@ -86,11 +82,12 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def show_help(update: Update, context: BotContext) -> None:
-    """Lists every command."""
+    """Lists every command (admins' too, for admins)."""
     if update.callback_query is not None:
         await update.callback_query.answer()
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id, context.tr("help"))
+    assert update.effective_chat is not None and update.effective_user is not None
+    admin = context.services.settings.is_admin(update.effective_user.id)
+    await context.bot.send_message(update.effective_chat.id, help_text(context.tr, admin=admin))
 
 
 async def choose_language(update: Update, context: BotContext) -> None:
@@ -122,12 +119,7 @@ async def set_language(update: Update, context: BotContext) -> None:
     context.set_user(user, tr)
     await query.answer()
     await query.edit_message_text(tr("language-set", language=i18n.native_name(code)))
-    try:
-        await context.bot.set_my_commands(
-            bot_commands(tr), scope=BotCommandScopeChat(update.effective_user.id)
-        )
-    except TelegramError as error:
-        log.warning("per-chat command menu not set user=%s: %s", update.effective_user.id, error)
+    await context.services.set_chat_menu(context.bot, update.effective_user.id, code)
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -193,7 +185,12 @@ async def on_error(update: object, context: BotContext) -> None:
     failed = f"job {context.job.name}" if context.job is not None else "update"
     error_name = type(context.error).__name__
     log.error("%s failed: %s", failed, error_name, exc_info=context.error)
-    await _alert_admins(context, failed, error_name)
+    await alert_admins(
+        context.services,
+        context.bot,
+        (failed, error_name),
+        lambda tr: tr("admin-error-alert", what=failed, error=error_name),
+    )
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != ChatType.PRIVATE:
@@ -208,28 +205,6 @@ async def on_error(update: object, context: BotContext) -> None:
         await context.bot.send_message(update.effective_chat.id, context.tr("error-internal"))
     except TelegramError as error:
         log.warning("could not report the failure to chat=%s: %s", update.effective_chat.id, error)
-
-
-async def _alert_admins(context: BotContext, failed: str, error_name: str) -> None:
-    """Tell the admins a failure happened, at most once per kind of failure in ERROR_ALERT_EVERY.
-
-    A silent crash is what costs operators money; a flood of identical alerts would teach
-    them to ignore it, hence the throttle.
-    """
-    last_alerts: dict[tuple[str, str], float] = context.bot_data.setdefault("error_alerts", {})
-    now = time.monotonic()
-    kind = (failed, error_name)
-    if kind in last_alerts and now - last_alerts[kind] < ERROR_ALERT_EVERY:
-        return
-    last_alerts[kind] = now
-    services = context.services
-    try:
-        for admin_id in services.settings.admin_ids:
-            admin = await services.db.users.get(admin_id)
-            tr = services.i18n.translator(admin.language if admin else None)
-            await push(context.bot, services.db, admin_id, tr("admin-error-alert", what=failed, error=error_name))
-    except Exception:  # reporting must never raise: the failure may be the database itself
-        log.warning("could not alert the admins about a failure", exc_info=True)
 
 
 def register_gate(application: Application) -> None:

@@ -14,14 +14,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.handlers.account import take_key
+from bot.handlers.account import take_key, tell_key_refused
 from bot.handlers.dialogs import DialogRouter, dialog_of
 from bot.handlers.replies import Tap, show
 from bot.i18n import Html
 from bot.panel import FieldKind, PanelError, Service
 from bot.services.accounts import AccountAccess, access_for_user
 from bot.services.alerts import check_balance
-from bot.services.catalog import Catalog, CatalogUnavailable
+from bot.services.catalog import Catalog, CatalogKeyRefused, CatalogUnavailable
 from bot.services.keys import looks_like_pasted_key
 from bot.services.ordering import (
     DIALOG,
@@ -120,6 +120,9 @@ async def _open_walk(update: Update, context: BotContext, tap: Tap | None) -> Wa
             await tap.ack()  # the catalog comes from the panel: answer the button first
         try:
             catalog = await services.catalogs.get(access.account.id, access.key)
+        except CatalogKeyRefused as refused:
+            await tell_key_refused(update, context, access, refused.message, edit=False)
+            return None
         except CatalogUnavailable as error:
             log.warning("no catalog to show: %s", error.message)
             await show(update, context, Screen(context.tr("error-panel-unavailable")), edit=False)
@@ -523,6 +526,10 @@ async def _confirm(update: Update, context: BotContext, tap: Tap, walk: Walk, to
         case ServiceGone():
             await db.drafts.clear(user_id)
             await show(update, context, Screen(tr("order-service-gone")), edit=True)
+        case CannotVerify(message) if context.services.catalogs.key_refused(walk.access.account.id):
+            # Nothing was sent; pressing Confirm again would meet the same refusal.
+            await db.drafts.clear(user_id)
+            await tell_key_refused(update, context, walk.access, message, edit=True)
         case CannotVerify(message):
             shown = walk.catalog.service(form.service_id)
             notice = tr("order-cannot-verify", message=panel_message(message))

@@ -1,4 +1,5 @@
-"""What admins see and settle: the bot's numbers, and orders whose outcome is unknown.
+"""What admins see and settle: the bot's numbers, alerts about trouble only they can fix, and
+orders whose outcome is unknown.
 
 An order is `unknown` when its `add` request may have reached the panel without an answer.
 Only a person who checked the panel can say what became of it: placed (with the panel's id)
@@ -7,14 +8,22 @@ or failed. Nothing here resends an order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from telegram import Bot
 
 from bot.config import Settings
+from bot.i18n import Html, Translator
 from bot.panel import OrderState, PanelClient, PanelRejected, PanelUnavailable
 from bot.services import tracking
 from bot.services.accounts import key_for_account
+from bot.services.delivery import push
 from bot.storage import (
     Database,
     DuplicatePanelOrder,
@@ -22,9 +31,21 @@ from bot.storage import (
     Order,
     SubmitState,
 )
+from bot.views.common import panel_message
+
+if TYPE_CHECKING:
+    from bot.context import Services
+
+log = logging.getLogger(__name__)
 
 # /stats lists this many unknown orders (oldest first); the rest are counted.
 UNKNOWN_SHOWN = 5
+
+# Seconds before the same kind of trouble is reported to the admins again.
+ALERT_EVERY = 600.0
+
+# When each kind of trouble was last reported, per running bot (its database).
+_last_alerts: WeakKeyDictionary[Database, dict[tuple[str, ...], float]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,7 @@ class Stats:
     panel_last_success: datetime | None
     panel_last_error: datetime | None
     panel_last_error_message: str | None
+    shared_key_refused_at: datetime | None
 
 
 async def collect_stats(db: Database, panel: PanelClient) -> Stats:
@@ -54,7 +76,38 @@ async def collect_stats(db: Database, panel: PanelClient) -> Stats:
         panel_last_success=health.last_success,
         panel_last_error=health.last_error,
         panel_last_error_message=health.last_error_message,
+        shared_key_refused_at=health.shared_key_refused_at,
     )
+
+
+async def alert_admins(
+    services: Services, bot: Bot, kind: tuple[str, ...], text: Callable[[Translator], Html]
+) -> None:
+    """Tell every admin, in their language, at most once per kind of trouble in ALERT_EVERY.
+
+    A silent failure is what costs operators money; a flood of identical alerts (one per user
+    meeting it) would teach them to ignore it, hence the throttle. Never raises.
+    """
+    last_alerts = _last_alerts.setdefault(services.db, {})
+    now = time.monotonic()
+    if kind in last_alerts and now - last_alerts[kind] < ALERT_EVERY:
+        return
+    last_alerts[kind] = now
+    try:
+        for admin_id in sorted(services.settings.admin_ids):
+            admin = await services.db.users.get(admin_id)
+            tr = services.i18n.translator(admin.language if admin else None)
+            await push(bot, services.db, admin_id, text(tr))
+    except Exception:  # reporting must never raise: the failure may be the database itself
+        log.warning("could not alert the admins", exc_info=True)
+
+
+async def report_shared_key_refused(services: Services, bot: Bot, message: str) -> None:
+    """Count the refusal of SMM_API_KEY on /stats and tell the admins (throttled): everyone
+    ordering on it is stuck until the operator fixes the setting."""
+    services.panel.health.record_shared_key_refused(message)
+    shown = panel_message(message)
+    await alert_admins(services, bot, ("shared key refused",), lambda tr: tr("admin-shared-key-refused", message=shown))
 
 
 def by_state(by_status: Mapping[str | None, int]) -> dict[OrderState | None, int]:

@@ -2,7 +2,9 @@
 
 Panels may price per user, so each account has its own copy. A copy younger than the TTL is
 served as is; an older one is still served while a background fetch replaces it; when the
-panel is down the last good copy keeps serving. Concurrent fetches for one account share
+panel is down the last good copy keeps serving. When the panel refuses the account's key, its
+copy is dropped instead: nothing can be ordered with that key, so browsing it would only lead
+to a confirmation that cannot go out. Concurrent fetches for one account share
 one `services` request (single flight), so fifty users opening /order at once cost one call.
 """
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from bot.panel import PanelClient, PanelError, Service
+from bot.panel import PanelAuthError, PanelClient, PanelError, Service
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,11 @@ class CatalogUnavailable(Exception):
         self.message = error.message
 
 
+class CatalogKeyRefused(CatalogUnavailable):
+    """The panel refused the account's key: no catalog until the user (or the operator, for
+    the shared key) replaces it. Waiting will not help, unlike the panel being down."""
+
+
 @dataclass
 class _Entry:
     catalog: Catalog
@@ -126,6 +133,8 @@ class CatalogCache:
         self._indexes = CategoryIndexes()
         self._entries: dict[int, _Entry] = {}
         self._fetches: dict[int, asyncio.Task[Catalog]] = {}
+        # Accounts whose key the panel refused at their last fetch.
+        self._refused: set[int] = set()
 
     def peek(self, account_id: int, key: SecretStr) -> Catalog | None:
         """Return the copy at hand without waiting (refreshing it in the background if old)."""
@@ -139,13 +148,16 @@ class CatalogCache:
     async def get(self, account_id: int, key: SecretStr) -> Catalog:
         """Return the account's catalog, fetching it only when there is no copy at all.
 
-        Raise CatalogUnavailable when the panel fails and no earlier copy exists.
+        Raise CatalogKeyRefused when the panel refuses the key, CatalogUnavailable when it fails
+        otherwise and no earlier copy exists.
         """
         cached = self.peek(account_id, key)
         if cached is not None:
             return cached
         try:
             return await asyncio.shield(self._fetch(account_id, key))
+        except PanelAuthError as error:
+            raise CatalogKeyRefused(error) from error
         except PanelError as error:
             raise CatalogUnavailable(error) from error
 
@@ -156,6 +168,11 @@ class CatalogCache:
         for browsing but is not papered over.
         """
         return await asyncio.shield(self._fetch(account_id, key))
+
+    def key_refused(self, account_id: int) -> bool:
+        """Whether the panel refused the account's key at its last fetch: for callers that
+        hold only the panel's words, such as the order walk after a failed `refresh`."""
+        return account_id in self._refused
 
     async def close(self) -> None:
         """Stop fetches still running."""
@@ -176,12 +193,19 @@ class CatalogCache:
     async def _load(self, account_id: int, key: SecretStr) -> Catalog:
         try:
             services = await self._panel.services(key)
+        except PanelAuthError as error:
+            self._refused.add(account_id)
+            if self._entries.pop(account_id, None) is not None:
+                log.warning("catalog refresh refused, dropping the copy of account %s: %s", account_id, error)
+            raise
         except PanelError as error:
+            self._refused.discard(account_id)
             entry = self._entries.get(account_id)
             if entry is not None:
                 entry.refresh_due = self._clock() + min(self._ttl, RETRY_AFTER_FAILURE)
                 log.warning("catalog refresh failed, serving the last good copy: %s", error)
             raise
+        self._refused.discard(account_id)
         catalog = Catalog(services, self._indexes)
         self._entries[account_id] = _Entry(catalog, self._clock() + self._ttl)
         log.info("catalog loaded: %d services in %d categories", len(catalog), len(catalog.categories))

@@ -36,6 +36,12 @@ def connect_result(tr: Translator, result: ConnectResult) -> Html:
             return tr("connect-unavailable")
 
 
+def key_refused(tr: Translator, panel: str, *, personal: bool) -> Html:
+    """The panel refused the key the user orders with: a personal one is theirs to replace; the
+    shared one is the operator's, who has been told."""
+    return tr("error-key-refused-personal", panel=panel) if personal else tr("error-key-refused-shared")
+
+
 def balance_text(tr: Translator, balance: Balance, *, personal: bool) -> Html:
     """The balance, and whose account it is."""
     message_id = "balance-personal" if personal else "balance-shared"

@@ -70,6 +70,8 @@ def stats_screen(
                 message=shorten(stats.panel_last_error_message, MESSAGE_LENGTH),
             )
         )
+    if stats.shared_key_refused_at is not None:
+        lines.append(tr("stats-shared-key-refused", time=tr.datetime(stats.shared_key_refused_at)))
     rows: list[list[InlineKeyboardButton]] = []
     if stats.unknown:
         lines += [Html(""), tr("stats-unknown-title", count=tr.number(len(stats.unknown)))]

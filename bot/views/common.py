@@ -26,6 +26,9 @@ MENU_COMMANDS = (
     "cancel",
 )
 
+# Added to the command menu and /help of admins only; to anyone else these do not exist.
+ADMIN_COMMANDS = ("stats", "resolve")
+
 # Main-menu items: (callback item, message id of the button); features handle `menu:<item>`.
 MAIN_MENU = (
     ("order", "menu-order"),
@@ -96,7 +99,12 @@ def language_keyboard(
     )
 
 
+def bot_commands(tr: Translator, *, admin: bool = False) -> list[BotCommand]:
+    """The command menu in one language; an admin's lists the admin commands too."""
+    names = MENU_COMMANDS + ADMIN_COMMANDS if admin else MENU_COMMANDS
+    return [BotCommand(name, tr.plain(f"command-{name.replace('_', '-')}")) for name in names]
 
-def bot_commands(tr: Translator) -> list[BotCommand]:
-    """The command menu in one language."""
-    return [BotCommand(name, tr.plain(f"command-{name.replace('_', '-')}")) for name in MENU_COMMANDS]
+
+def help_text(tr: Translator, *, admin: bool) -> Html:
+    """Every command; for an admin, then the admin commands."""
+    return Html(tr("help") + "\n\n" + tr("help-admin")) if admin else tr("help")

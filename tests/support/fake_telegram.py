@@ -619,7 +619,11 @@ class FakeTelegram:
             if not isinstance(description, str) or not description.strip() or len(description) > 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID", client_error=True)
         language_code = self._language_code(params)
-        self._commands[(_scope_key(params.get("scope")), language_code)] = [
+        scope = params.get("scope")
+        if isinstance(scope, dict) and "chat_id" in scope and scope["chat_id"] not in self._chats:
+            # As Telegram: a chat the user never opened with the bot. Not a malformed request.
+            raise bad_request("chat not found")
+        self._commands[(_scope_key(scope), language_code)] = [
             {"command": command["command"], "description": command["description"]} for command in commands
         ]
         return True
