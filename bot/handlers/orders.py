@@ -8,6 +8,7 @@ is "not found".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.handlers.dialogs import DialogRouter
 from bot.handlers.order import show_confirmation_for_repeat
-from bot.handlers.replies import Tap, show
+from bot.handlers.replies import Tap, already_shows, show
 from bot.i18n import Html, Translator
 from bot.panel import PanelRejected, PanelUnavailable
 from bot.services.accounts import AccountAccess, access_for_user
@@ -56,6 +57,10 @@ from bot.views.orders import (
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Telegram forgets a pressed button after some seconds: a refresh the panel answers slower
+# than this stops the spinner first, and the card is then its only answer.
+REFRESH_ANSWER_WAIT = 3.0
 
 
 def desk_for(update: Update, context: BotContext) -> OrderDesk:
@@ -113,9 +118,21 @@ async def on_order_button(update: Update, context: BotContext) -> None:
     if action is None or order is None:
         await tap.notice(context, "order-not-found")
         return
-    # Every action asks the panel: the spinner must stop first.
-    await tap.ack()
-    await action(update, context, desk, order)
+    await action(update, context, desk, order, tap)
+
+
+OrderAction = Callable[[Update, BotContext, OrderDesk, Order, Tap], Awaitable[None]]
+PlainOrderAction = Callable[[Update, BotContext, OrderDesk, Order], Awaitable[None]]
+
+
+def _after_ack(action: PlainOrderAction) -> OrderAction:
+    """Run `action` once the button is answered: it asks the panel, the spinner must stop first."""
+
+    async def acked(update: Update, context: BotContext, desk: OrderDesk, order: Order, tap: Tap) -> None:
+        await tap.ack()
+        await action(update, context, desk, order)
+
+    return acked
 
 
 async def _open(update: Update, context: BotContext, desk: OrderDesk, order: Order) -> None:
@@ -124,10 +141,22 @@ async def _open(update: Update, context: BotContext, desk: OrderDesk, order: Ord
     await show(update, context, order_card_screen(context.tr, card), edit=False)
 
 
-async def _refresh(update: Update, context: BotContext, desk: OrderDesk, order: Order) -> None:
-    """Redraw the card in place with the status fresh from the panel."""
-    card = await desk.card(order, refresh=True)
-    await show(update, context, order_card_screen(context.tr, card), edit=True)
+async def _refresh(update: Update, context: BotContext, desk: OrderDesk, order: Order, tap: Tap) -> None:
+    """Redraw the card in place with the status fresh from the panel; say so when it is unchanged.
+
+    An unchanged card is not edited (Telegram refuses the no-op edit), so without the toast
+    a refresh that ran looks like a dead button.
+    """
+    refreshing = asyncio.ensure_future(desk.card(order, refresh=True))
+    await asyncio.wait({refreshing}, timeout=REFRESH_ANSWER_WAIT)
+    if not refreshing.done():
+        await tap.ack()
+    screen = order_card_screen(context.tr, await refreshing)
+    if already_shows(tap.query, screen):
+        await tap.toast(context, "order-refresh-unchanged")  # only if the spinner still turns
+        return
+    await tap.ack()
+    await show(update, context, screen, edit=True)
 
 
 @dataclass(frozen=True)
@@ -164,24 +193,27 @@ async def _refills(update: Update, context: BotContext, desk: OrderDesk, order: 
     await show(update, context, refills_screen(context.tr, order, lines), edit=True)
 
 
-OrderAction = Callable[[Update, BotContext, OrderDesk, Order], Awaitable[None]]
 _ACTIONS: dict[str, OrderAction] = {
-    OPEN: _open,
+    OPEN: _after_ack(_open),
     REFRESH: _refresh,
-    REFILL: _CardRequest(
-        allowed=lambda card: card.can_refill,
-        unavailable_id="order-refill-unavailable",
-        send=OrderDesk.refill,
-        render=refill_requested,
+    REFILL: _after_ack(
+        _CardRequest(
+            allowed=lambda card: card.can_refill,
+            unavailable_id="order-refill-unavailable",
+            send=OrderDesk.refill,
+            render=refill_requested,
+        )
     ),
-    CANCEL: _CardRequest(
-        allowed=lambda card: card.can_cancel,
-        unavailable_id="order-cancel-unavailable",
-        send=OrderDesk.cancel,
-        render=cancel_requested,
+    CANCEL: _after_ack(
+        _CardRequest(
+            allowed=lambda card: card.can_cancel,
+            unavailable_id="order-cancel-unavailable",
+            send=OrderDesk.cancel,
+            render=cancel_requested,
+        )
     ),
-    AGAIN: _again,
-    REFILLS: _refills,
+    AGAIN: _after_ack(_again),
+    REFILLS: _after_ack(_refills),
 }
 
 

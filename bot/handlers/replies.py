@@ -29,6 +29,12 @@ class Tap:
             self.answered = True
             await self.query.answer()
 
+    async def toast(self, context: BotContext, message_id: str, **values: object) -> None:
+        """Answer with a passing note (no alert to dismiss), unless already answered."""
+        if not self.answered:
+            self.answered = True
+            await self.query.answer(context.tr.plain(message_id, **values))
+
     async def notice(self, context: BotContext, message_id: str, **values: object) -> None:
         """Tell the user something short: an alert if still possible, else a message."""
         if not self.answered:
@@ -43,7 +49,7 @@ async def show(update: Update, context: BotContext, screen: Screen, *, edit: boo
     """Edit the pressed button's message into `screen`, or send it as a new message."""
     query = update.callback_query
     if edit and query is not None and isinstance(query.message, Message):
-        if query.message.text_html == screen.text and query.message.reply_markup == screen.keyboard:
+        if already_shows(query, screen):
             return  # pressing the button that shows this very screen: Telegram refuses no-op edits
         try:
             await query.edit_message_text(screen.text, reply_markup=screen.keyboard)
@@ -55,3 +61,13 @@ async def show(update: Update, context: BotContext, screen: Screen, *, edit: boo
             log.info("could not edit message, sending instead: %s", error.message)
     assert update.effective_chat is not None
     await context.bot.send_message(update.effective_chat.id, screen.text, reply_markup=screen.keyboard)
+
+
+def already_shows(query: CallbackQuery, screen: Screen) -> bool:
+    """Whether the pressed button's message shows `screen` exactly."""
+    message = query.message
+    return (
+        isinstance(message, Message)
+        and message.text_html == screen.text
+        and message.reply_markup == screen.keyboard
+    )

@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum, auto
 from typing import Generic, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Html, Translator
-from bot.panel import FieldKind, FormField, Service, ServiceType
+from bot.panel import SERVICE_TYPES, FieldKind, FormField, QuantityMode, Service, ServiceType
 from bot.services.catalog import Catalog, Category
 from bot.services.ordering import (
     STEP_CONFIRM,
@@ -150,6 +151,50 @@ CHOICE_LABELS: Mapping[tuple[str, str], str] = {
 }
 # The example date a prompt shows: a month ahead, a plausible end of a subscription.
 EXAMPLE_DAYS_AHEAD = 30
+
+
+class Pricing(Enum):
+    """How a service's rate becomes the price (`bot.services.ordering.order_price`)."""
+
+    PER_1000 = auto()  # per 1,000 of the quantity typed
+    PER_1000_COMMENTS = auto()  # per 1,000 of the comment lines sent
+    PER_1000_USERNAMES = auto()  # per 1,000 of the username lines sent
+    PER_1000_EACH_POST = auto()  # Subscriptions: per 1,000 delivered on every new post
+    ONCE = auto()  # a package: the rate is the price, whatever it holds
+
+
+# The line fields whose count is the quantity, by what they hold.
+LINES_PRICING: Mapping[str, Pricing] = {
+    "comments": Pricing.PER_1000_COMMENTS,
+    "usernames": Pricing.PER_1000_USERNAMES,
+}
+# The service card's rate and range; a package has no range (its min and max are 1).
+CARD_TERMS: Mapping[Pricing, str] = {
+    Pricing.PER_1000: "service-card-terms",
+    Pricing.PER_1000_COMMENTS: "service-card-terms-comments",
+    Pricing.PER_1000_USERNAMES: "service-card-terms-usernames",
+    Pricing.PER_1000_EACH_POST: "service-card-terms-each-post",
+    Pricing.ONCE: "service-card-terms-once",
+}
+# The confirmation's rate line; none for a package, whose price line says it all.
+CONFIRM_RATES: Mapping[Pricing, str] = {
+    Pricing.PER_1000: "order-confirm-rate",
+    Pricing.PER_1000_COMMENTS: "order-confirm-rate-comments",
+    Pricing.PER_1000_USERNAMES: "order-confirm-rate-usernames",
+    Pricing.PER_1000_EACH_POST: "order-confirm-rate",
+}
+
+
+def pricing(service: Service) -> Pricing:
+    """How the service is charged, as `order_price` charges it."""
+    if service.kind is ServiceType.SUBSCRIPTIONS:
+        return Pricing.PER_1000_EACH_POST
+    spec = SERVICE_TYPES[service.kind]
+    if spec.quantity is QuantityMode.NONE:
+        return Pricing.ONCE
+    if spec.quantity is QuantityMode.LINES:
+        return LINES_PRICING.get(spec.quantity_from or "", Pricing.PER_1000)
+    return Pricing.PER_1000
 
 
 @dataclass(frozen=True)
@@ -288,9 +333,12 @@ def service_card(tr: Translator, service: Service, category: Category, currency:
             id=service.id,
             type=type_name(tr, service),
             category=shorten(category.name, CARD_NAME_LENGTH),
-            rate=money(tr, service.rate, currency),
-            min=tr.number(service.min),
-            max=tr.number(service.max),
+            terms=tr(
+                CARD_TERMS[pricing(service)],
+                rate=money(tr, service.rate, currency),
+                min=tr.number(service.min),
+                max=tr.number(service.max),
+            ),
             refill=_flag(tr, service.refill),
             cancel=_flag(tr, service.cancel),
             dripfeed=_flag(tr, service.dripfeed),
@@ -485,7 +533,9 @@ def confirmation_screen(
                 total=tr.number(quantity * runs),
             )
         )
-    lines.append(tr("order-confirm-rate", rate=money(tr, service.rate, funds.currency)))
+    rate_id = CONFIRM_RATES.get(pricing(service))
+    if rate_id is not None:
+        lines.append(tr(rate_id, rate=money(tr, service.rate, funds.currency)))
     amount = money(tr, price.amount, funds.currency)
     lines.append(tr("order-confirm-price-per-post" if price.per_post else "order-confirm-price", price=amount))
     if funds.balance is not None:
@@ -508,6 +558,8 @@ def terms_changed_notice(
     """Why the confirmation is shown again: the panel's terms, or the paying account, changed."""
     if account_changed:
         return tr("order-account-changed")
+    if pricing(service) is Pricing.ONCE:
+        return tr("order-terms-changed-once", rate=money(tr, service.rate, currency))
     return tr(
         "order-terms-changed",
         rate=money(tr, service.rate, currency),

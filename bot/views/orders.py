@@ -13,7 +13,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Html, Translator
-from bot.panel import CancelResult, OrderState, OrderStatus, RefillState
+from bot.panel import CancelResult, OrderState, OrderStatus, RefillState, ServiceType
 from bot.services.orders import (
     MAX_IDS,
     ItemAnswer,
@@ -123,9 +123,31 @@ def _amount(tr: Translator, order: Order) -> str:
     return money(tr, order.charge if order.charge is not None else order.expected_price, order.currency)
 
 
+def _quantity(tr: Translator, order: Order) -> str | None:
+    """The ordered quantity; a subscription's is its range per post; None for a package."""
+    if order.quantity is not None:
+        return tr.number(order.quantity)
+    if ServiceType.parse(order.service.type) is not ServiceType.SUBSCRIPTIONS:
+        return None
+    least, most = order.params.get("min"), order.params.get("max")
+    if isinstance(least, int) and isinstance(most, int):
+        return tr("order-quantity-per-post", min=tr.number(least), max=tr.number(most))
+    return None
+
+
 def quantity_text(tr: Translator, order: Order) -> str:
-    """The ordered quantity, or a dash for types that have none (packages, subscriptions)."""
-    return tr.number(order.quantity) if order.quantity is not None else "—"
+    """The ordered quantity, or a dash for types that have none (packages)."""
+    return _quantity(tr, order) or "—"
+
+
+def _target(tr: Translator, order: Order, length: int) -> Html | None:
+    """What the order is for: its link, or the account a subscription serves (it has no link)."""
+    if order.link:
+        return tr("orders-item-link", link=shorten(order.link, length))
+    account = order.params.get("username")
+    if isinstance(account, str):
+        return tr("orders-item-account", account=shorten(account, length))
+    return None
 
 
 # --- history --------------------------------------------------------------------------------
@@ -145,30 +167,37 @@ def orders_page_screen(tr: Translator, page: OrdersPage) -> Screen:
             pages=page.pages,
         )
         text = Html("\n\n".join([heading, *(_list_item(tr, order) for order in page.orders)]))
-    rows = [[_open_button(order)] for order in page.orders]
+    rows = [[_open_button(tr, order)] for order in page.orders]
     rows.append(_filter_row(tr, page.order_filter))
     rows.append(_page_row(tr, page))
     return Screen(text, InlineKeyboardMarkup([row for row in rows if row]))
 
 
 def _list_item(tr: Translator, order: Order) -> Html:
+    # An order the panel never numbered goes by the bot's number, worded unlike a panel's
+    # "#N": /status takes panel numbers only.
+    title = "orders-item-title" if order.panel_order_id is not None else "orders-item-title-unplaced"
+    charge, date = _amount(tr, order), tr.datetime(order.created_at)
+    quantity = order.quantity
     lines = [
-        tr("orders-item-title", number=order_number(order), status=status_text(tr, order)),
+        tr(title, number=order_number(order), status=status_text(tr, order)),
         tr("orders-item-service", service=shorten(order.service.name, SERVICE_LENGTH)),
-        tr(
-            "orders-item-details",
-            quantity=quantity_text(tr, order),
-            charge=_amount(tr, order),
-            date=tr.datetime(order.created_at),
-        ),
+        tr("orders-item-details", quantity=tr.number(quantity), charge=charge, date=date)
+        if quantity is not None
+        else tr("orders-item-details-no-quantity", charge=charge, date=date),
     ]
-    if order.link:
-        lines.append(tr("orders-item-link", link=shorten(order.link, LIST_LINK_LENGTH)))
+    target = _target(tr, order, LIST_LINK_LENGTH)
+    if target is not None:
+        lines.append(target)
     return Html("\n".join(lines))
 
 
-def _open_button(order: Order) -> InlineKeyboardButton:
-    label = f"#{order_number(order)} · {shorten(order.service.name, BUTTON_NAME_LENGTH)}"
+def _open_button(tr: Translator, order: Order) -> InlineKeyboardButton:
+    service = shorten(order.service.name, BUTTON_NAME_LENGTH)
+    if order.panel_order_id is None:
+        label = tr.plain("button-open-unplaced-order", number=order.id, service=service)
+    else:
+        label = f"#{order.panel_order_id} · {service}"
     return InlineKeyboardButton(label, callback_data=pack(ORDER, order.id, OPEN))
 
 
@@ -205,14 +234,17 @@ def _page_button(label: str, order_filter: OrderFilter, page: int) -> InlineKeyb
 def order_card_screen(tr: Translator, card: OrderCard) -> Screen:
     """The order with its live status and the actions it allows."""
     order = card.order
-    title = "order-card-title" if order.panel_order_id is not None else "order-card-title-unplaced"
+    placed = order.panel_order_id is not None
     lines = [
-        tr(title, number=order_number(order)),
+        tr("order-card-title" if placed else "order-card-title-unplaced", number=order_number(order)),
         tr("orders-item-service", service=shorten(order.service.name, SERVICE_LENGTH)),
     ]
-    if order.link:
-        lines.append(tr("orders-item-link", link=shorten(order.link, CARD_LINK_LENGTH)))
-    lines.append(tr("order-card-quantity", quantity=quantity_text(tr, order)))
+    target = _target(tr, order, CARD_LINK_LENGTH)
+    if target is not None:
+        lines.append(target)
+    quantity = _quantity(tr, order)
+    if quantity is not None:
+        lines.append(tr("order-card-quantity", quantity=quantity))
     lines.append(tr("order-card-status", status=status_text(tr, order)))
     if order.start_count is not None:
         lines.append(tr("order-card-start-count", count=tr.number(order.start_count)))
@@ -221,7 +253,7 @@ def order_card_screen(tr: Translator, card: OrderCard) -> Screen:
     lines.append(tr("order-card-charge", charge=_amount(tr, order)))
     if order.currency:
         lines.append(tr("order-card-currency", currency=order.currency))
-    lines.append(tr("order-card-date", date=tr.datetime(order.created_at)))
+    lines.append(tr("order-card-date" if placed else "order-card-date-unplaced", date=tr.datetime(order.created_at)))
     if card.refills:
         lines.append(tr.plural("order-card-refills", len(card.refills)))
     lines.extend(_card_notes(tr, card))
