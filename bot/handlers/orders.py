@@ -18,11 +18,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.handlers.account import tell_key_refused
 from bot.handlers.dialogs import DialogRouter
 from bot.handlers.order import show_confirmation_for_repeat
 from bot.handlers.replies import Tap, already_shows, show
 from bot.i18n import Html, Translator
-from bot.panel import PanelRejected, PanelUnavailable
+from bot.panel import PanelAuthError, PanelRejected, PanelUnavailable
 from bot.services.accounts import AccountAccess, access_for_user
 from bot.services.orders import (
     ItemAnswer,
@@ -283,6 +284,13 @@ async def _panel_call(update: Update, context: BotContext, call: Awaitable[T]) -
     except PanelUnavailable as error:
         log.info("panel unavailable for an order action: %s", error.message)
         await _reply(update, context, [context.tr("error-panel-unavailable")])
+    except PanelAuthError as error:
+        assert update.effective_user is not None
+        access = await access_for_user(context.services.db, context.services.settings, update.effective_user.id)
+        if access is None:
+            await _reply(update, context, [panel_error(context.tr, error.message)])
+        else:
+            await tell_key_refused(update, context, access, error.message, edit=False)
     except PanelRejected as error:
         await _reply(update, context, [panel_error(context.tr, error.message)])
     except OrderUnreachable:

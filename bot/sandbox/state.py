@@ -100,6 +100,10 @@ class PanelState:
         self._accounts[key] = account
         return account
 
+    def revoke_key(self, key: str) -> None:
+        """Stop taking `key`, as a panel does when its user makes a new one on the site."""
+        self._accounts.pop(key, None)
+
     def account(self, key: str) -> Account:
         """The account behind `key` (KeyError if none; the message does not repeat the key)."""
         try:

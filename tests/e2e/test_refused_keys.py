@@ -14,11 +14,6 @@ PERSONAL_KEY = "personal-key-0042"
 DOWN = "isn't responding"
 
 
-def regenerate_key(panel: SandboxPanel, key: str) -> None:
-    """What the panel does when the user makes a new key on its site: the old one stops working."""
-    del panel._accounts[key]  # the sandbox has no control for it
-
-
 async def test_a_revoked_personal_key_says_to_connect_a_new_one(tmp_path: Path) -> None:
     async with SandboxPanel(extra_services=0, seed=1) as panel:
         panel.add_account(SANDBOX_API_KEY, balance=Decimal("100"))
@@ -26,8 +21,8 @@ async def test_a_revoked_personal_key_says_to_connect_a_new_one(tmp_path: Path) 
         async with running_bot(tmp_path, panel) as harness:
             alice = Walker(harness, ALICE)
             await alice.command(f"/connect {PERSONAL_KEY}", contains="connected")
-            regenerate_key(panel, PERSONAL_KEY)
-            for command in ("/order", "/balance"):
+            panel.revoke_key(PERSONAL_KEY)
+            for command in ("/order", "/balance", "/status 1"):
                 answer = await alice.command(command)
                 assert "refused your API key" in answer.text and "/connect" in answer.text, answer.text
                 assert DOWN not in answer.text
@@ -49,7 +44,7 @@ async def test_a_key_revoked_while_browsing_is_told_at_confirm(tmp_path: Path) -
             await alice.open_form(2)
             await alice.type("https://instagram.com/alice")
             confirmation = await alice.type("1000", contains="Check your order")
-            regenerate_key(panel, PERSONAL_KEY)
+            panel.revoke_key(PERSONAL_KEY)
             await alice.user.press(confirmation, "✅ Confirm")
             told = await alice.user.expect_message("refused your API key", kind="edited")
             assert "/connect" in told.text and not told.button_texts
