@@ -507,7 +507,8 @@ async def _confirm(update: Update, context: BotContext, tap: Tap, walk: Walk, to
     tr = context.tr
     match result:
         case Placed(order):
-            await show(update, context, placed_screen(tr, order), edit=True)
+            will_notify = context.user.settings.hears_status_changes
+            await show(update, context, placed_screen(tr, order, will_notify=will_notify), edit=True)
         case Rejected(order, message):
             # Nothing was placed: keep the form (with a new token) so Edit can fix it.
             await db.drafts.start(user_id, state_of(STEP_CONFIRM), form.to_data())

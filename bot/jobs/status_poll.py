@@ -127,6 +127,6 @@ async def _notify(bot: Bot, services: Services, pending: Order) -> Delivery | No
 def _wants_to_hear(settings: UserSettings, order: Order) -> bool:
     """Whether the change is worth a message: not muted, and not just the first "Pending"
     of an order the user placed moments ago (they were told it was placed)."""
-    if settings.mute_all or not settings.notify_status:
+    if not settings.hears_status_changes:
         return False
     return not (order.notified_status is None and tracking.order_state(order) is OrderState.PENDING)

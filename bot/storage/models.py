@@ -50,6 +50,10 @@ class UserSettings:
     mute_all: bool = False
     low_balance_threshold: Decimal | None = None
 
+    @property
+    def hears_status_changes(self) -> bool:
+        return self.notify_status and not self.mute_all
+
 
 @dataclass(frozen=True, slots=True)
 class User:

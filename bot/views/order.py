@@ -583,11 +583,13 @@ def edit_screen(tr: Translator, service: Service, draft: OrderDraft) -> Screen:
     )
 
 
-def placed_screen(tr: Translator, order: Order) -> Screen:
+def placed_screen(tr: Translator, order: Order, *, will_notify: bool) -> Screen:
+    """The panel took the order; the promise of news only to a user who will get it."""
     assert order.panel_order_id is not None
-    return Screen(
-        tr("order-placed", panel_id=order.panel_order_id), open_order_keyboard(tr, order)
-    )
+    lines = [tr("order-placed", panel_id=order.panel_order_id)]
+    if will_notify:
+        lines.append(tr("order-placed-will-notify"))
+    return Screen(Html("\n".join(lines)), open_order_keyboard(tr, order))
 
 
 def rejected_screen(tr: Translator, message: str) -> Screen:

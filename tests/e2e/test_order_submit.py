@@ -7,8 +7,10 @@ import asyncio
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from bot.sandbox import Fault, SandboxPanel
-from bot.storage import SubmitState
+from bot.storage import SubmitState, UserSettings
 from tests.e2e.order_walk_support import ADMIN_ID, ALICE, BOB, Walker, running_bot, services_of
 from tests.support.fake_chats import BotMessage
 from tests.support.fixtures import SANDBOX_API_KEY
@@ -33,7 +35,21 @@ async def test_a_placed_order_shows_its_numbers_and_the_balance_before(tmp_path:
         placed = await alice.user.expect_message("placed", kind="edited")
         [order] = await services_of(harness).db.orders.list_for_user(ALICE)
         assert "Order placed" in placed.text and f"Panel order ID: {order.panel_order_id}" in placed.text
+        assert "I'll message you when its status changes" in placed.text
         assert sandbox.account(SANDBOX_API_KEY).balance == Decimal("99.65")
+
+
+@pytest.mark.parametrize("settings", [UserSettings(notify_status=False), UserSettings(mute_all=True)])
+async def test_no_news_is_promised_to_a_user_who_turned_it_off(
+    tmp_path: Path, sandbox: SandboxPanel, settings: UserSettings
+) -> None:
+    async with running_bot(tmp_path, sandbox) as harness:
+        alice = Walker(harness, ALICE)
+        confirmation = await confirmation_for(alice)
+        await services_of(harness).db.users.update_settings(ALICE, settings)
+        await alice.user.press(confirmation, "✅ Confirm")
+        placed = await alice.user.expect_message("Order placed", kind="edited")
+        assert "message you" not in placed.text
 
 
 async def test_a_short_balance_is_warned_and_the_panels_refusal_shown(tmp_path: Path, sandbox: SandboxPanel) -> None:
