@@ -40,10 +40,12 @@ from bot.views.common import Screen, panel_error
 from bot.views.orders import (
     AGAIN,
     CANCEL,
+    CONFIRM_CANCEL,
     OPEN,
     REFILL,
     REFILLS,
     REFRESH,
+    cancel_question_screen,
     cancel_requested,
     invalid_ids,
     order_card_screen,
@@ -183,6 +185,14 @@ class _CardRequest(Generic[T]):
         await show(update, context, screen, edit=True)
 
 
+async def _ask_cancel(update: Update, context: BotContext, desk: OrderDesk, order: Order) -> None:
+    """Ask before cancelling: one stray tap must not stop an order that is running."""
+    if not (await desk.card(order, refresh=False)).can_cancel:
+        await _reply(update, context, [context.tr("order-cancel-unavailable")])
+        return
+    await show(update, context, cancel_question_screen(context.tr, order), edit=True)
+
+
 async def _again(update: Update, context: BotContext, desk: OrderDesk, order: Order) -> None:
     """Start the same order again, through the order walk's confirmation."""
     await show_confirmation_for_repeat(update, context, order)
@@ -205,7 +215,8 @@ _ACTIONS: dict[str, OrderAction] = {
             render=refill_requested,
         )
     ),
-    CANCEL: _after_ack(
+    CANCEL: _after_ack(_ask_cancel),
+    CONFIRM_CANCEL: _after_ack(
         _CardRequest(
             allowed=lambda card: card.can_cancel,
             unavailable_id="order-cancel-unavailable",

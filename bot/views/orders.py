@@ -41,6 +41,7 @@ OPEN = "open"
 REFRESH = "refresh"
 REFILL = "refill"
 CANCEL = "cancel"
+CONFIRM_CANCEL = "cancelyes"
 AGAIN = "again"
 REFILLS = "refills"
 
@@ -295,6 +296,15 @@ def _card_keyboard(tr: Translator, card: OrderCard) -> InlineKeyboardMarkup:
     if order.submit_state is SubmitState.PLACED and card.reachable:
         navigation.insert(0, order_button(tr, "button-refresh", order, REFRESH))
     return InlineKeyboardMarkup([row for row in (navigation, actions, more) if row])
+
+
+def cancel_question_screen(tr: Translator, order: Order) -> Screen:
+    """Asked before a cancel goes to the panel: it cannot be taken back."""
+    keyboard = InlineKeyboardMarkup([[
+        order_button(tr, "button-cancel-yes", order, CONFIRM_CANCEL),
+        order_button(tr, "button-keep-order", order, REFRESH),
+    ]])
+    return Screen(tr("order-cancel-question", number=order_number(order)), keyboard)
 
 
 def refills_screen(tr: Translator, order: Order, lines: Sequence[RefillLine]) -> Screen:

@@ -50,6 +50,15 @@ async def test_cancel_from_the_card_is_requested_until_the_status_says_so(shop: 
     card = await open_card(alice, order)
 
     await alice.press(card, "✖️ Cancel order")
+    question = await alice.expect_message(contains=f"Cancel order #{order.panel_order_id}?", kind="edited")
+    assert question.button_texts == ["✅ Yes, cancel it", "↩️ No, keep it"]
+    assert shop.panel.count("cancel") == 0  # one tap asks; it does not cancel
+    await alice.press(question, "↩️ No, keep it")
+    card = await alice.expect_message(contains="Status:", kind="edited")
+    assert shop.panel.count("cancel") == 0
+    await alice.press(card, "✖️ Cancel order")
+    question = await alice.expect_message(contains="can't be undone", kind="edited")
+    await alice.press(question, "✅ Yes, cancel it")
     await alice.expect_message(contains="cancellation requested", kind="sent")
     pending = await alice.expect_message(contains="Cancellation requested", kind="edited")
     assert "✖️ Cancel order" not in pending.button_texts
@@ -69,8 +78,9 @@ async def test_forged_card_actions_the_order_does_not_allow_ask_nothing(shop: Sh
     asked = len(shop.panel.requests)
     await alice.press_data(card, f"ord:{order.id}:refill")
     await alice.expect_message(contains="refill isn't available", kind="sent")
-    await alice.press_data(card, f"ord:{order.id}:cancel")
-    await alice.expect_message(contains="can't be cancelled", kind="sent")
+    for action in ("cancel", "cancelyes"):  # the question, and a forged answer to it
+        await alice.press_data(card, f"ord:{order.id}:{action}")
+        await alice.expect_message(contains="can't be cancelled", kind="sent")
     assert {request.action for request in shop.panel.requests[asked:]} <= {"services"}
 
 
