@@ -73,7 +73,10 @@ async def _screen(context: BotContext, user_id: int) -> Screen:
         level = user.settings.low_balance_threshold
         threshold = (services.settings.low_balance_threshold if level is None else level, account.currency)
     language = services.i18n.native_name(context.tr.language)
-    return settings_screen(context.tr, user.settings, language=language, threshold=threshold)
+    low_balance_alerts = account is not None or user_id in services.settings.admin_ids
+    return settings_screen(
+        context.tr, user.settings, language=language, threshold=threshold, low_balance_alerts=low_balance_alerts
+    )
 
 
 async def settings_command(update: Update, context: BotContext) -> None:

@@ -33,8 +33,13 @@ def settings_screen(
     *,
     language: str,
     threshold: tuple[Decimal, str | None] | None,
+    low_balance_alerts: bool,
 ) -> Screen:
-    """The user's settings; `threshold` is the (level, currency) of a personal account, if any."""
+    """The user's settings; `threshold` is the (level, currency) of a personal account, if any.
+
+    The low-balance switch shows only to those such alerts can reach (owners of a personal
+    account, and the admins for the shared one): for anyone else it would switch nothing.
+    """
     lines = [tr("settings-title"), tr("settings-language", language=language), tr("settings-notify-hint")]
     if settings.mute_all:
         lines.append(tr("settings-muted"))
@@ -45,6 +50,8 @@ def settings_screen(
         lines.append(tr(message_id, amount=money(tr, level, currency)))
     rows = [[InlineKeyboardButton(tr.plain("menu-language"), callback_data=pack(MENU, "language"))]]
     for name, name_id, field in TOGGLES:
+        if field == "notify_low_balance" and not low_balance_alerts:
+            continue
         state = "button-setting-on" if getattr(settings, field) else "button-setting-off"
         label = tr.plain(state, name=tr.plain(name_id))
         rows.append([InlineKeyboardButton(label, callback_data=pack(SETTINGS, name))])

@@ -33,7 +33,9 @@ async def test_switches_persist_across_a_restart(tmp_path: Path, sandbox: Sandbo
         assert not user.settings.notify_status and user.settings.mute_all and user.settings.notify_refills
         await alice.send("/settings")
         again = await alice.expect_message(contains="Settings", kind="sent")
-        assert {"⬜ Status changes", "✅ Refills", "✅ Low balance", "🔔 Unmute"} <= set(again.button_texts)
+        assert {"⬜ Status changes", "✅ Refills", "🔔 Unmute"} <= set(again.button_texts)
+        # Low-balance alerts of the shared account go to the admins only: no switch for her.
+        assert not any("Low balance" in text for text in again.button_texts)
 
         await alice.press(again, "🌐 Language")
         await alice.expect_message(contains="Choose your language")
@@ -47,6 +49,7 @@ async def test_alert_level_of_a_personal_account(tmp_path: Path, sandbox: Sandbo
         await bob.expect_message(contains="connected")
         await bob.send("/settings")
         screen = await bob.expect_message(contains="alert below: $5.00 (default)")
+        assert "✅ Low balance" in screen.button_texts  # his own account's alerts reach him
         await bob.press(screen, "💰 Alert level")
         prompt = await bob.expect_message(contains="warn you")
         await bob.send("lots")
