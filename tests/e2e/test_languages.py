@@ -114,7 +114,8 @@ async def place_order(harness: BotHarness, walker: Walker, tr: Translator, langu
     placed = await walker.user.expect_message(kind="edited", predicate=lambda message: message.text != submitting)
     [order] = await services_of(harness).db.orders.list_for_user(walker.user.id)
     assert order.submit_state is SubmitState.PLACED and order.expected_price == RATE
-    assert placed.text == shown(tr("order-placed", panel_id=order.panel_order_id))
+    expected = "\n".join((tr("order-placed", panel_id=order.panel_order_id), tr("order-placed-will-notify")))
+    assert placed.text == shown(expected)
     assert placed.button_texts == [tr.plain("button-open-order")]
     assert_in_language(placed, language)
     return order
