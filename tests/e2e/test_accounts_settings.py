@@ -11,7 +11,17 @@ import pytest
 from bot.handlers.settings import parse_amount
 from bot.i18n import I18n
 from bot.sandbox import SandboxPanel
-from tests.e2e.orders_support import ALICE, BOB, open_shop, with_balance
+from tests.e2e.orders_support import ALICE, BOB, Shop, open_shop, with_balance
+from tests.support.fake_chats import BotMessage, SimulatedUser
+
+
+async def settings_with_own_key(shop: Shop, key: str) -> tuple[SimulatedUser, BotMessage]:
+    """Bob connects `key` and opens /settings: (Bob, the settings screen)."""
+    bob = shop.harness.user(BOB)
+    await bob.send(f"/connect {key}")
+    await bob.expect_message(contains="connected")
+    await bob.send("/settings")
+    return bob, await bob.expect_message(contains="alert below")
 
 
 async def test_switches_persist_across_a_restart(tmp_path: Path, sandbox: SandboxPanel) -> None:
@@ -44,11 +54,8 @@ async def test_switches_persist_across_a_restart(tmp_path: Path, sandbox: Sandbo
 async def test_alert_level_of_a_personal_account(tmp_path: Path, sandbox: SandboxPanel) -> None:
     key = with_balance(sandbox, "bob-settings-key-4be0c2d9")
     async with open_shop(tmp_path, sandbox, low_balance_threshold="5") as shop:
-        bob = shop.harness.user(BOB)
-        await bob.send(f"/connect {key}")
-        await bob.expect_message(contains="connected")
-        await bob.send("/settings")
-        screen = await bob.expect_message(contains="alert below: $5.00 (default)")
+        bob, screen = await settings_with_own_key(shop, key)
+        assert "alert below: $5.00 (default)" in screen.text
         assert "✅ Low balance" in screen.button_texts  # his own account's alerts reach him
         await bob.press(screen, "💰 Alert level")
         prompt = await bob.expect_message(contains="warn you")
@@ -112,11 +119,7 @@ def test_amounts_are_read_the_way_the_users_language_writes_them(
 async def test_an_alert_level_in_exponent_notation_is_refused(tmp_path: Path, sandbox: SandboxPanel) -> None:
     key = with_balance(sandbox, "bob-settings-key-4be0c2d9")
     async with open_shop(tmp_path, sandbox, low_balance_threshold="5") as shop:
-        bob = shop.harness.user(BOB)
-        await bob.send(f"/connect {key}")
-        await bob.expect_message(contains="connected")
-        await bob.send("/settings")
-        screen = await bob.expect_message(contains="alert below")
+        bob, screen = await settings_with_own_key(shop, key)
         await bob.press(screen, "💰 Alert level")
         await bob.expect_message(contains="warn you")
         await bob.send("1e-5000")

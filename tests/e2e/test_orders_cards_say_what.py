@@ -63,13 +63,18 @@ async def test_a_subscription_names_its_account_in_the_list_and_on_the_card(
         assert "👤 @my_channel" in lines and "Quantity: 100–500 per post" in lines, card.text
 
 
+async def card_of_a_placed_order(alice: Walker) -> BotMessage:
+    """Alice orders service 2 and opens the new order's card."""
+    confirmation = await walk(alice, await alice.open_form(2), ("instagram.com/alice", "1000"))
+    await alice.user.press(confirmation, "✅ Confirm")
+    await alice.user.expect_message("Order placed", kind="edited")
+    return await open_card(alice.user, "#")
+
+
 async def test_refresh_of_an_unchanged_card_says_it_is_up_to_date(tmp_path: Path, sandbox: SandboxPanel) -> None:
     async with running_bot(tmp_path, sandbox) as harness:
         alice = Walker(harness, ALICE)
-        confirmation = await walk(alice, await alice.open_form(2), ("instagram.com/alice", "1000"))
-        await alice.user.press(confirmation, "✅ Confirm")
-        await alice.user.expect_message("Order placed", kind="edited")
-        card = await open_card(alice.user, "#")
+        card = await card_of_a_placed_order(alice)
 
         # The sandbox moves orders on only when told: the panel's answer changes nothing.
         query = await alice.user.press(card, "🔄 Refresh")
@@ -90,10 +95,7 @@ async def test_a_slow_refresh_stops_the_spinner_before_the_panel_answers(
 ) -> None:
     async with running_bot(tmp_path, sandbox) as harness:
         alice = Walker(harness, ALICE)
-        confirmation = await walk(alice, await alice.open_form(2), ("instagram.com/alice", "1000"))
-        await alice.user.press(confirmation, "✅ Confirm")
-        await alice.user.expect_message("Order placed", kind="edited")
-        card = await open_card(alice.user, "#")
+        card = await card_of_a_placed_order(alice)
         [order] = sandbox.orders.values()
         sandbox.set_status(order.id, "In progress")
         sandbox.action_latency["status"] = REFRESH_ANSWER_WAIT + 3
