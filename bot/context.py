@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Bot, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -32,6 +33,11 @@ class Services:
     i18n: I18n
     catalogs: CatalogCache
     instance_lock: InstanceLock
+    # Handlers and jobs may meet the same work at the same moment; these keep it to one
+    # (one process per database, so in-process state is enough).
+    balance_checks: asyncio.Lock = field(default_factory=asyncio.Lock)  # one low-balance alert
+    unknown_reports: asyncio.Lock = field(default_factory=asyncio.Lock)  # one report per order
+    admin_alerts_sent: dict[tuple[str, ...], float] = field(default_factory=dict)  # throttle
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from telegram import Bot
 
@@ -44,8 +43,6 @@ UNKNOWN_SHOWN = 5
 # Seconds before the same kind of trouble is reported to the admins again.
 ALERT_EVERY = 600.0
 
-# When each kind of trouble was last reported, per running bot (its database).
-_last_alerts: WeakKeyDictionary[Database, dict[tuple[str, ...], float]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ async def alert_admins(
     A silent failure is what costs operators money; a flood of identical alerts (one per user
     meeting it) would teach them to ignore it, hence the throttle. Never raises.
     """
-    last_alerts = _last_alerts.setdefault(services.db, {})
+    last_alerts = services.admin_alerts_sent
     now = time.monotonic()
     if kind in last_alerts and now - last_alerts[kind] < ALERT_EVERY:
         return

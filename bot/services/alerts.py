@@ -10,29 +10,22 @@ a rare repeat for one who had it is better than an alert nobody gets.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from telegram import Bot
 
 from bot.panel import PanelError
 from bot.services.accounts import key_for_account
 from bot.services.delivery import Delivery, send
-from bot.storage import Account, Database, KeyUnavailableError
+from bot.storage import Account, KeyUnavailableError
 from bot.views.notifications import low_balance_message
 
 if TYPE_CHECKING:
     from bot.context import Services
 
 log = logging.getLogger(__name__)
-
-# The job and the ordering flow may check one account at the same moment; each would see
-# the alert not sent yet. One check at a time per database keeps it to one alert.
-_checks: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
-
 
 async def check_balance(services: Services, bot: Bot, account: Account) -> None:
     """Fetch the account's balance, store it, and alert or re-arm; never raises for the panel.
@@ -54,7 +47,8 @@ async def refresh_balance(services: Services, bot: Bot, account: Account) -> boo
         return False
     if key is None:
         return False
-    async with _checks.setdefault(services.db, asyncio.Lock()):
+    # The job and the ordering flow may check one account at once: one alert, not two.
+    async with services.balance_checks:
         balance = await services.panel.balance(key)
         account = await services.db.accounts.set_balance(account.id, balance.amount, balance.currency)
         threshold = await threshold_for(services, account)

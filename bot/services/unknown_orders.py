@@ -13,16 +13,14 @@ a network blip), so start-up and every run of the status job make the reports st
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from telegram import Bot
 
 from bot.services.delivery import Delivery, send
 from bot.services.ordering import INTERRUPTED
-from bot.storage import Database, Order, SubmitState
+from bot.storage import Order, SubmitState
 from bot.views.notifications import interrupted_order_message
 from bot.views.order import admin_unknown_text
 from bot.views.orders import open_order_keyboard
@@ -33,11 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-# The ordering flow and the status job may report one order at the same moment; each would
-# find it not reported yet. One report at a time keeps it to one (one process per database).
-_reporting: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
-
-
 async def tell_admins(services: Services, bot: Bot, order: Order, user_label: str, message: str) -> None:
     """Ask every admin, in their language, to check an order whose outcome is unknown, unless
     it was reported already; record it as reported once they all have it.
@@ -46,7 +39,7 @@ async def tell_admins(services: Services, bot: Bot, order: Order, user_label: st
     Telegram could not take a message, the status job makes the whole report again later.
     """
     db = services.db
-    async with _reporting.setdefault(db, asyncio.Lock()):
+    async with services.unknown_reports:  # the ordering flow and the job may meet one order
         stored = await db.orders.get(order.id)
         if stored is None or stored.submit_state is not SubmitState.UNKNOWN or stored.unknown_reported_at is not None:
             return  # reported meanwhile, or settled by an admin already
